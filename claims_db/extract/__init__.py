@@ -1,0 +1,16 @@
+"""Extraction: article text -> sentences -> statements with speakers (rule-based)."""
+
+from __future__ import annotations
+
+from claims_db.models import Extraction
+
+EXTRACTOR_VERSION = 1
+
+
+def extract(text: str, *, title: str | None = None) -> Extraction:
+    """Find every direct quote, reported statement and claim in ``text``.
+
+    ``text`` is the whole article text (its first line is the headline when
+    ``title`` is None). Every statement's text is ``text[start:end]``.
+    """
+    raise NotImplementedError  # contract only; the extraction helper fills this in

@@ -1,0 +1,159 @@
+"""Engine records: frozen dataclasses shared by every stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What a statement is."""
+
+    DIRECT = "direct"  # words inside quotation marks
+    INDIRECT = "indirect"  # reported speech
+    CLAIM = "claim"  # a factual sentence in the article's own voice
+
+
+class SourceKind(StrEnum):
+    """Where an article came from."""
+
+    URL = "url"
+    FILE = "file"
+    TEXT = "text"
+    SEED = "seed"
+
+
+class SpeakerKind(StrEnum):
+    """Whether a speaker is a person or an organisation."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A character range of an article text; ``text[start:end]`` is the content."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedSpeaker:
+    """A speaker as one article introduces it."""
+
+    name: str  # canonical: first full mention, without titles
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    kind: SpeakerKind = SpeakerKind.PERSON
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedStatement:
+    """A statement found in one article text; ``text == article_text[start:end]``."""
+
+    kind: Kind
+    text: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    speaker: str | None = None  # canonical name of an ExtractedSpeaker, or None
+    cue: str | None = None  # said / wrote / told / according to ...
+    addressee: str | None = None  # "told CNN's Dana Bash" -> "Dana Bash"
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extraction found in one article text."""
+
+    text: str
+    title: str
+    statements: tuple[ExtractedStatement, ...]
+    speakers: tuple[ExtractedSpeaker, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An article's text and metadata before extraction (output of ingestion)."""
+
+    text: str
+    title: str
+    url: str | None = None
+    publisher: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) when known
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A stored article."""
+
+    id: str
+    title: str
+    text: str
+    url: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    authors: tuple[str, ...] = ()
+    added_at: str = ""  # ISO timestamp, UTC
+    added_by: str | None = None
+    source: SourceKind = SourceKind.TEXT
+    extractor_version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A stored speaker, merged across articles."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    kind: SpeakerKind = SpeakerKind.PERSON
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A stored statement; ``text`` is ``article.text[start:end]``."""
+
+    id: str
+    article_id: str
+    kind: Kind
+    text: str
+    start: int
+    end: int
+    sentence: str
+    speaker_id: str | None = None
+    speaker: str | None = None  # canonical name, denormalised for display and search
+    cue: str | None = None
+    addressee: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A ranked search hit (output of the search index, before it is joined to records)."""
+
+    statement_id: str
+    score: float  # 0..1
+    matched: tuple[str, ...] = ()  # query words that matched the statement
+    contradicts: bool = False  # the statement appears to say the opposite of the query
+    also_in: tuple[str, ...] = ()  # ids of near-identical statements in other articles
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A sourced statement that answers a question."""
+
+    statement: Statement
+    article: Article
+    speaker: Speaker | None
+    score: float
+    matched: tuple[str, ...] = ()
+    contradicts: bool = False
+    also_in: tuple[Article, ...] = field(default=())
+
+    @property
+    def reported_in(self) -> int:
+        """Return how many articles carry this statement."""
+        return 1 + len(self.also_in)
