@@ -1,0 +1,336 @@
+"""Storage: the only module that imports tinydb.
+
+A library is one JSON file holding four TinyDB tables (``_meta``, ``articles``,
+``statements``, ``speakers``). The file is read once on open and kept in memory;
+:meth:`Store.commit` writes it back crash-safely (temp file, fsync, atomic
+replace). A file lock keeps a second process from clobbering the library.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import filelock
+from tinydb import TinyDB, where
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from claims_db.errors import ClaimsError, CorruptLibrary, LibraryInUse
+from claims_db.models import Article, Kind, SourceKind, Speaker, SpeakerKind, Statement
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+_META, _ARTICLES, _STATEMENTS, _SPEAKERS = "_meta", "articles", "statements", "speakers"
+_open_paths: set[Path] = set()
+_open_paths_lock = threading.Lock()
+
+
+class SaveFailed(ClaimsError):
+    """The library could not be written; the previous file is intact."""
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage held in memory and written to disk only on :meth:`flush`.
+
+    Writing the whole file on every TinyDB change would make an ingest of n
+    articles cost O(n²); the store decides when to flush instead.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._data: dict[str, dict[str, Any]] | None = self._load()
+
+    def _load(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise CorruptLibrary(f"Cannot read the library {self.path}: {exc.strerror}.") from exc
+        if not raw.strip():
+            raise CorruptLibrary(
+                f"The library {self.path} is empty or truncated. It was left untouched; "
+                "restore it from a backup or move it away to start a new library."
+            )
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CorruptLibrary(
+                f"The library {self.path} is corrupt ({exc}). It was left untouched; "
+                "restore it from a backup or move it away to start a new library."
+            ) from exc
+        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+            raise CorruptLibrary(
+                f"The library {self.path} is not a claimbot library. It was left untouched."
+            )
+        return data
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        """Return the tables held in memory."""
+        return self._data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """Keep TinyDB's change in memory; :meth:`flush` persists it."""
+        self._data = data
+
+    def flush(self) -> None:
+        """Write the tables to disk: temp file, fsync, atomic replace."""
+        data = self._data or {}
+        folder = self.path.parent
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            _replace(tmp, self.path)
+            _fsync_dir(folder)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise SaveFailed(
+                f"Could not save the library {self.path} ({exc.strerror or exc}); "
+                "the previous version is intact."
+            ) from exc
+
+    def close(self) -> None:
+        """Nothing to release: the file is only open while flushing."""
+
+
+def _replace(src: Path, dst: Path) -> None:
+    """Atomically move ``src`` over ``dst`` (a seam the crash tests patch)."""
+    os.replace(src, dst)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # some platforms cannot open a directory; the rename is still atomic
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Store:
+    """One library file: articles, statements and speakers."""
+
+    def __init__(self, path: Path, db: TinyDB, storage: AtomicJSONStorage, lock: filelock.FileLock):
+        self.path = path
+        self._db = db
+        self._storage = storage
+        self._lock = lock
+        self._dirty = False
+        self.created = False  # set by open() when the file did not exist
+        self._speaker_doc_ids: dict[str, int] = {
+            str(doc["id"]): doc.doc_id for doc in db.table(_SPEAKERS).all()
+        }
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        """Open (or create) the library at ``path``; refuse one another process holds."""
+        path = Path(path).expanduser().resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _open_paths_lock:
+            if path in _open_paths:
+                raise LibraryInUse(f"The library {path} is already open in this process.")
+            lock = filelock.FileLock(str(path) + ".lock", timeout=0)
+            try:
+                lock.acquire()
+            except filelock.Timeout as exc:
+                raise LibraryInUse(
+                    f"The library {path} is in use by another claimbot process; "
+                    "stop it first or use another --db."
+                ) from exc
+            try:
+                storage = AtomicJSONStorage(path)
+                is_new = storage.read() is None
+                db = TinyDB(storage=lambda: storage)
+                _check_schema(db, path, is_new=is_new)
+            except BaseException:
+                lock.release()
+                raise
+            _open_paths.add(path)
+        store = cls(path, db, storage, lock)
+        store.created = is_new
+        if is_new:
+            store.commit()
+        return store
+
+    @property
+    def is_empty(self) -> bool:
+        """Tell whether the library holds no article."""
+        return len(self._db.table(_ARTICLES)) == 0
+
+    def articles(self) -> list[Article]:
+        """Return every stored article."""
+        return [_article_from(doc) for doc in self._db.table(_ARTICLES).all()]
+
+    def statements(self) -> list[Statement]:
+        """Return every stored statement."""
+        return [_statement_from(doc) for doc in self._db.table(_STATEMENTS).all()]
+
+    def speakers(self) -> list[Speaker]:
+        """Return every stored speaker."""
+        return [_speaker_from(doc) for doc in self._db.table(_SPEAKERS).all()]
+
+    def put_article(
+        self, article: Article, statements: Iterable[Statement], speakers: Iterable[Speaker]
+    ) -> None:
+        """Stage an article with its statements and new or updated speakers."""
+        self._db.table(_ARTICLES).insert(_article_to(article))
+        self._db.table(_STATEMENTS).insert_multiple(_statement_to(s) for s in statements)
+        self.put_speakers(speakers)
+        self._dirty = True
+
+    def put_speakers(self, speakers: Iterable[Speaker]) -> None:
+        """Stage new or updated speakers."""
+        table = self._db.table(_SPEAKERS)
+        for speaker in speakers:
+            doc_id = self._speaker_doc_ids.get(speaker.id)
+            if doc_id is None:
+                self._speaker_doc_ids[speaker.id] = table.insert(_speaker_to(speaker))
+            else:
+                table.upsert(Document(_speaker_to(speaker), doc_id=doc_id))
+        self._dirty = True
+
+    def delete_article(self, article_id: str, speaker_ids: Iterable[str]) -> None:
+        """Stage the removal of an article, its statements and the given speakers."""
+        self._db.table(_ARTICLES).remove(where("id") == article_id)
+        self._db.table(_STATEMENTS).remove(where("article_id") == article_id)
+        doc_ids = [self._speaker_doc_ids.pop(sid) for sid in speaker_ids]
+        if doc_ids:
+            self._db.table(_SPEAKERS).remove(doc_ids=doc_ids)
+        self._dirty = True
+
+    def commit(self) -> None:
+        """Write staged changes to disk crash-safely."""
+        self._storage.flush()
+        self._dirty = False
+
+    @property
+    def has_changes(self) -> bool:
+        """Tell whether changes are staged but not yet written."""
+        return self._dirty
+
+    def close(self) -> None:
+        """Write pending changes and release the file lock."""
+        try:
+            if self._dirty:
+                self.commit()
+        finally:
+            self._db.close()
+            self._lock.release()
+            with _open_paths_lock:
+                _open_paths.discard(self.path)
+
+
+def _check_schema(db: TinyDB, path: Path, *, is_new: bool) -> None:
+    meta = db.table(_META)
+    if is_new:
+        meta.insert({"schema_version": SCHEMA_VERSION})
+        return
+    rows = meta.all()
+    version = rows[0].get("schema_version") if rows else None
+    if version != SCHEMA_VERSION:
+        raise CorruptLibrary(
+            f"The library {path} has schema version {version!r}; this claimbot reads version "
+            f"{SCHEMA_VERSION}. It was left untouched: use a matching claimbot or another --db."
+        )
+
+
+def _article_to(a: Article) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "title": a.title,
+        "text": a.text,
+        "url": a.url,
+        "publisher": a.publisher,
+        "published": a.published,
+        "authors": list(a.authors),
+        "added_at": a.added_at,
+        "added_by": a.added_by,
+        "source": a.source.value,
+        "extractor_version": a.extractor_version,
+    }
+
+
+def _article_from(d: dict[str, Any]) -> Article:
+    return Article(
+        id=d["id"],
+        title=d["title"],
+        text=d["text"],
+        url=d.get("url"),
+        publisher=d.get("publisher"),
+        published=d.get("published"),
+        authors=tuple(d.get("authors") or ()),
+        added_at=d.get("added_at", ""),
+        added_by=d.get("added_by"),
+        source=SourceKind(d.get("source", "text")),
+        extractor_version=int(d.get("extractor_version", 0)),
+    )
+
+
+def _statement_to(s: Statement) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "article_id": s.article_id,
+        "kind": s.kind.value,
+        "text": s.text,
+        "start": s.start,
+        "end": s.end,
+        "sentence": s.sentence,
+        "speaker_id": s.speaker_id,
+        "speaker": s.speaker,
+        "cue": s.cue,
+        "addressee": s.addressee,
+    }
+
+
+def _statement_from(d: dict[str, Any]) -> Statement:
+    return Statement(
+        id=d["id"],
+        article_id=d["article_id"],
+        kind=Kind(d["kind"]),
+        text=d["text"],
+        start=int(d["start"]),
+        end=int(d["end"]),
+        sentence=d.get("sentence", d["text"]),
+        speaker_id=d.get("speaker_id"),
+        speaker=d.get("speaker"),
+        cue=d.get("cue"),
+        addressee=d.get("addressee"),
+    )
+
+
+def _speaker_to(s: Speaker) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "name": s.name,
+        "aliases": list(s.aliases),
+        "roles": list(s.roles),
+        "kind": s.kind.value,
+    }
+
+
+def _speaker_from(d: dict[str, Any]) -> Speaker:
+    return Speaker(
+        id=d["id"],
+        name=d["name"],
+        aliases=tuple(d.get("aliases") or ()),
+        roles=tuple(d.get("roles") or ()),
+        kind=SpeakerKind(d.get("kind", "person")),
+    )
+
