@@ -333,4 +333,3 @@ def _speaker_from(d: dict[str, Any]) -> Speaker:
         roles=tuple(d.get("roles") or ()),
         kind=SpeakerKind(d.get("kind", "person")),
     )
-

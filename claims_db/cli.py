@@ -1,0 +1,490 @@
+"""The ``claimbot`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import importlib
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import platformdirs
+
+from claims_db import text as text_mod
+from claims_db.db import ClaimsDB, IngestReport
+from claims_db.errors import ClaimsError
+from claims_db.models import Answer, Article, Kind, Statement
+
+log = logging.getLogger(__name__)
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def default_db_path() -> Path:
+    """Return ``CLAIMBOT_DB`` or the default library under the user's data folder."""
+    configured = os.environ.get("CLAIMBOT_DB")
+    if configured:
+        return Path(configured).expanduser()
+    return platformdirs.user_data_path("claimbot") / "library.json"
+
+
+def _is_url(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://")) or "://" in value
+
+
+def _allow_private() -> bool:
+    return os.environ.get("CLAIMBOT_ALLOW_PRIVATE_URLS", "").strip().lower() in {"1", "true", "yes"}
+
+
+class _Progress:
+    """A one-line progress bar on stderr with counts and rate (plain lines when not a TTY)."""
+
+    def __init__(self, stream: TextIO, label: str) -> None:
+        self._stream = stream
+        self._label = label
+        self._started = time.monotonic()
+        self._is_tty = stream.isatty()
+        self._last_line = 0.0
+
+    def __call__(self, done: int, total: int, report: IngestReport) -> None:
+        now = time.monotonic()
+        if not self._is_tty and now - self._last_line < 2.0 and done != total:
+            return
+        self._last_line = now
+        rate = done / max(now - self._started, 1e-9)
+        width = 24
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        line = (
+            f"{self._label} [{bar}] {done}/{total}  added {len(report.added)}  "
+            f"known {len(report.skipped)}  failed {len(report.failed)}  {rate:.1f}/s"
+        )
+        if self._is_tty:
+            end = "\n" if done == total else ""
+            self._stream.write("\r" + line + end)
+        else:
+            self._stream.write(line + "\n")
+        self._stream.flush()
+
+
+def _statement_json(st: Statement) -> dict[str, Any]:
+    return {
+        "kind": st.kind.value,
+        "text": st.text,
+        "speaker": st.speaker,
+        "cue": st.cue,
+        "start": st.start,
+        "end": st.end,
+    }
+
+
+def _article_json(a: Article, counts: dict[Kind, int] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": a.id,
+        "title": a.title,
+        "url": a.url,
+        "publisher": a.publisher,
+        "published": a.published,
+        "authors": list(a.authors),
+        "added_at": a.added_at,
+        "added_by": a.added_by,
+        "source": a.source.value,
+    }
+    if counts is not None:
+        data["statements"] = {k.value: v for k, v in counts.items()}
+        data["statements"]["total"] = sum(counts.values())
+    return data
+
+
+def _answer_json(ans: Answer) -> dict[str, Any]:
+    return {
+        "kind": ans.statement.kind.value,
+        "text": ans.statement.text,
+        "speaker": ans.statement.speaker,
+        "score": round(ans.score, 4),
+        "contradicts": ans.contradicts,
+        "matched": list(ans.matched),
+        "reported_in": ans.reported_in,
+        "article": {
+            "id": ans.article.id,
+            "title": ans.article.title,
+            "url": ans.article.url,
+            "published": ans.article.published,
+            "publisher": ans.article.publisher,
+        },
+    }
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _print_answers(answers: Sequence[Answer], *, empty: str) -> None:
+    if not answers:
+        print(empty)
+        return
+    for i, ans in enumerate(answers, start=1):
+        st = ans.statement
+        who = st.speaker or "the article"
+        flag = "  [the source appears to contradict this]" if ans.contradicts else ""
+        print(f"{i}. {who} ({st.kind.value}, score {ans.score:.2f}){flag}")
+        print(f"   “{st.text}”")
+        source = ", ".join(x for x in (ans.article.publisher, ans.article.published) if x)
+        print(f"   — {ans.article.title}" + (f" ({source})" if source else ""))
+        if ans.article.url:
+            print(f"   {ans.article.url}")
+        if ans.reported_in > 1:
+            print(f"   reported in {ans.reported_in} articles")
+
+
+# -- commands ----------------------------------------------------------------------
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    urls = [s for s in args.sources if _is_url(s)]
+    paths = [Path(s) for s in args.sources if not _is_url(s)]
+    for path in paths:
+        if not path.exists():
+            raise ClaimsError(f"No such file or folder: {path}")
+    with _open_db(args) as db:
+        progress = None if args.quiet else _Progress(sys.stderr, "ingest")
+        report = db.add_paths(paths, added_by=args.added_by, progress=progress)
+        if urls:
+            report = _ingest_urls(db, urls, args.added_by, report, quiet=args.quiet)
+    for source, reason in report.failed:
+        print(f"claimbot: skipped {source}: {reason}", file=sys.stderr)
+    if args.json:
+        _print_json(
+            {
+                "added": [_article_json(a) for a in report.added],
+                "already_present": [_article_json(a) for a in report.skipped],
+                "failed": [{"source": s, "reason": r} for s, r in report.failed],
+            }
+        )
+    else:
+        print(
+            f"Added {len(report.added)} article(s); {len(report.skipped)} already in the "
+            f"library; {len(report.failed)} failed."
+        )
+    everything_failed = report.failed and not (report.added or report.skipped)
+    return EXIT_ERROR if everything_failed else 0
+
+
+def _ingest_urls(
+    db: ClaimsDB, urls: list[str], added_by: str | None, report: IngestReport, *, quiet: bool
+) -> IngestReport:
+    progress = None if quiet else _Progress(sys.stderr, "fetch ")
+    url_report = IngestReport()
+
+    async def run() -> None:
+        for done, url in enumerate(urls, start=1):
+            before = len(db.articles())
+            try:
+                article = await db.add_url(url, added_by=added_by, allow_private=_allow_private())
+            except ClaimsError as exc:
+                url_report.failed.append((url, str(exc)))
+            else:
+                target = url_report.added if len(db.articles()) > before else url_report.skipped
+                target.append(article)
+            if progress is not None:
+                progress(done, len(urls), url_report)
+
+    asyncio.run(run())
+    report.added.extend(url_report.added)
+    report.skipped.extend(url_report.skipped)
+    report.failed.extend(url_report.failed)
+    return report
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from claims_db.extract import extract
+
+    doc = text_mod.read_file(Path(args.path))
+    extraction = extract(doc.text, title=doc.title)
+    if args.json:
+        _print_json(
+            {
+                "title": extraction.title,
+                "statements": [
+                    {
+                        "kind": st.kind.value,
+                        "text": st.text,
+                        "speaker": st.speaker,
+                        "cue": st.cue,
+                        "start": st.start,
+                        "end": st.end,
+                        "addressee": st.addressee,
+                    }
+                    for st in extraction.statements
+                ],
+                "speakers": [
+                    {
+                        "name": sp.name,
+                        "aliases": list(sp.aliases),
+                        "roles": list(sp.roles),
+                        "kind": sp.kind.value,
+                    }
+                    for sp in extraction.speakers
+                ],
+            }
+        )
+        return 0
+    print(extraction.title)
+    for st in extraction.statements:
+        who = st.speaker or "-"
+        print(f"[{st.kind.value:8}] {who}: {st.text}")
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    with _open_db(args) as db:
+        answers = db.ask(args.question, limit=args.limit)
+    if args.json:
+        _print_json([_answer_json(a) for a in answers])
+    else:
+        _print_answers(
+            answers,
+            empty="No sourced statement found for that. Add articles with `claimbot ingest`.",
+        )
+    return 0
+
+
+def _cmd_quotes(args: argparse.Namespace) -> int:
+    with _open_db(args) as db:
+        answers = db.quotes(args.speaker, topic=args.topic, limit=args.limit)
+    if args.json:
+        _print_json([_answer_json(a) for a in answers])
+    else:
+        _print_answers(answers, empty=f"No statements by {args.speaker!r} in this library.")
+    return 0
+
+
+def _cmd_speakers(args: argparse.Namespace) -> int:
+    with _open_db(args) as db:
+        rows = [(sp, db.speaker_statement_count(sp.id)) for sp in db.speakers()]
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": sp.id,
+                    "name": sp.name,
+                    "aliases": list(sp.aliases),
+                    "roles": list(sp.roles),
+                    "kind": sp.kind.value,
+                    "statements": n,
+                }
+                for sp, n in rows
+            ]
+        )
+        return 0
+    if not rows:
+        print("No speakers yet. Add articles with `claimbot ingest`.")
+    for sp, n in rows:
+        roles = f" ({', '.join(sp.roles)})" if sp.roles else ""
+        print(f"{sp.name}{roles}: {n} statement(s)")
+    return 0
+
+
+def _cmd_articles(args: argparse.Namespace) -> int:
+    with _open_db(args) as db:
+        rows = [(a, db.statement_counts(a.id)) for a in db.articles()]
+    if args.json:
+        _print_json([_article_json(a, counts) for a, counts in rows])
+        return 0
+    if not rows:
+        print("The library is empty. Add articles with `claimbot ingest`.")
+    for a, counts in rows:
+        summary = ", ".join(f"{n} {k.value}" for k, n in counts.items())
+        print(f"{a.id}  {a.title}  [{summary}]" + (f"  {a.url}" if a.url else ""))
+    return 0
+
+
+def _cmd_remove(args: argparse.Namespace) -> int:
+    with _open_db(args) as db:
+        article = db.remove_article(args.article_id)
+    print(f"Removed {article.id}: {article.title}")
+    return 0
+
+
+_EXPORT_FIELDS = (
+    "statement_id",
+    "kind",
+    "text",
+    "speaker",
+    "cue",
+    "start",
+    "end",
+    "article_id",
+    "title",
+    "url",
+    "publisher",
+    "published",
+)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    out: TextIO = sys.stdout
+    close: Callable[[], None] = lambda: None  # noqa: E731
+    if args.output:
+        handle = open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        out, close = handle, handle.close
+    try:
+        with _open_db(args) as db:
+            writer = (
+                csv.DictWriter(out, fieldnames=_EXPORT_FIELDS) if args.format == "csv" else None
+            )
+            if writer is not None:
+                writer.writeheader()
+            for article in db.articles():
+                for st in db.statements(article.id):
+                    row = {
+                        "statement_id": st.id,
+                        "kind": st.kind.value,
+                        "text": st.text,
+                        "speaker": st.speaker,
+                        "cue": st.cue,
+                        "start": st.start,
+                        "end": st.end,
+                        "article_id": article.id,
+                        "title": article.title,
+                        "url": article.url,
+                        "publisher": article.publisher,
+                        "published": article.published,
+                    }
+                    if writer is not None:
+                        writer.writerow(row)
+                    else:
+                        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    finally:
+        close()
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    # The Discord layer sits on top of the engine; it is loaded only for these two commands.
+    bot = importlib.import_module("bot")
+    return int(bot.run_bot())
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    bot = importlib.import_module("bot")
+    return int(bot.sync_commands(args.guild))
+
+
+def _open_db(args: argparse.Namespace) -> ClaimsDB:
+    return ClaimsDB.open(args.db)
+
+
+# -- parser ---------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the ``claimbot`` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="claimbot",
+        description="Find who said what in news articles: ingest articles, ask questions.",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="library file (default: $CLAIMBOT_DB or the user data folder)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="add files, folders (.txt .md .html) or URLs")
+    p.add_argument("sources", nargs="+", metavar="PATH|URL")
+    p.add_argument("--added-by", default=None, help="who added them (free text)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("extract", help="show the statements of one file; stores nothing")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("ask", help="find sourced statements for a question or claim")
+    p.add_argument("question")
+    p.add_argument("--limit", type=_positive_int, default=3, help="answers at most (default 3)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_ask)
+
+    p = sub.add_parser("quotes", help="a speaker's statements")
+    p.add_argument("speaker")
+    p.add_argument("--topic", default=None, help="rank by this topic")
+    p.add_argument("--limit", type=_positive_int, default=20, help="statements at most")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_quotes)
+
+    p = sub.add_parser("speakers", help="list speakers")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_speakers)
+
+    p = sub.add_parser("articles", help="list articles with statement counts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_articles)
+
+    p = sub.add_parser("remove", help="remove an article and its statements")
+    p.add_argument("article_id", metavar="ARTICLE_ID")
+    p.set_defaults(func=_cmd_remove)
+
+    p = sub.add_parser("export", help="export every statement with its article")
+    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    p.add_argument("-o", "--output", default=None, help="file to write (default stdout)")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("sync", help="sync the bot's slash commands with Discord")
+    p.add_argument("--guild", type=int, default=None, help="sync to one server only")
+    p.set_defaults(func=_cmd_sync)
+    return parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= number <= 100:
+        raise argparse.ArgumentTypeError("must be between 1 and 100")
+    return number
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.db is None:
+        args.db = default_db_path()
+    try:
+        code: int = args.func(args)
+    except ClaimsError as exc:
+        print(f"claimbot: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("claimbot: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,546 @@
+"""ClaimsDB: the facade the CLI, the bot and the tests use."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Final
+
+from claims_db import text as text_mod
+from claims_db.errors import ClaimsError, NotFound, UnsupportedFile
+from claims_db.extract import EXTRACTOR_VERSION, extract
+from claims_db.models import (
+    Answer,
+    Article,
+    Document,
+    ExtractedSpeaker,
+    Kind,
+    Match,
+    SourceKind,
+    Speaker,
+    Statement,
+)
+from claims_db.search import SearchIndex
+from claims_db.store import Store
+
+if TYPE_CHECKING:
+    import aiohttp
+
+log = logging.getLogger(__name__)
+
+MIN_SPEAKER_SCORE: Final = 0.5
+
+
+class _Default:
+    """Marker for "use the configured seeds folder"."""
+
+
+DEFAULT_SEEDS: Final = _Default()
+
+
+def default_seeds() -> Path | None:
+    """Return the seeds folder: ``CLAIMBOT_SEEDS`` if set (empty: none), else the bundled one."""
+    configured = os.environ.get("CLAIMBOT_SEEDS")
+    if configured is not None:
+        return Path(configured).expanduser() if configured.strip() else None
+    for candidate in (
+        Path(__file__).resolve().parents[1] / "seeds",
+        Path(sys.prefix) / "share" / "claimbot" / "seeds",
+    ):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def article_id_for(text: str) -> str:
+    """Return the content hash that identifies an article's text."""
+    digest = hashlib.sha256(text_mod.normalise_for_hash(text).encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def _short_hash(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What a batch ingest did."""
+
+    added: list[Article] = field(default_factory=list)
+    skipped: list[Article] = field(default_factory=list)  # already in the library
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+
+
+ProgressFn = Callable[[int, int, IngestReport], None]
+
+
+class _CommitPacer:
+    """Decide when a batch ingest writes: often enough to lose little, rarely enough to stay linear.
+
+    A flush rewrites the whole file, so flushing after every article makes an
+    ingest of n articles O(n²). Waiting at least ``ratio`` times as long as
+    the last flush took keeps writing to a bounded share of the total time.
+    """
+
+    def __init__(self, *, ratio: float = 4.0, min_interval: float = 0.5) -> None:
+        self._ratio = ratio
+        self._min_interval = min_interval
+        self._last_end = time.monotonic()
+        self._last_cost = 0.0
+
+    def is_due(self) -> bool:
+        wait = max(self._min_interval, self._ratio * self._last_cost)
+        return time.monotonic() - self._last_end >= wait
+
+    def record(self, started: float) -> None:
+        self._last_end = time.monotonic()
+        self._last_cost = self._last_end - started
+
+
+class ClaimsDB:
+    """A library of articles, their statements and speakers, with search."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.RLock()
+        self._articles: dict[str, Article] = {a.id: a for a in store.articles()}
+        self._statements: dict[str, Statement] = {}
+        self._by_article: dict[str, list[str]] = {}
+        for st in sorted(store.statements(), key=lambda s: (s.article_id, s.start)):
+            self._statements[st.id] = st
+            self._by_article.setdefault(st.article_id, []).append(st.id)
+        self._speakers: dict[str, Speaker] = {s.id: s for s in store.speakers()}
+        self._speaker_counts: Counter[str] = Counter(
+            s.speaker_id for s in self._statements.values() if s.speaker_id
+        )
+        self._speaker_keys: dict[str, str] = {}
+        for sp in self._speakers.values():
+            self._remember_speaker_keys(sp)
+        self._index = SearchIndex()
+        self._index.add(self._statements.values(), self._speakers.values())
+
+    # -- opening and closing -------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: str | Path, *, seeds: Path | str | None | _Default = DEFAULT_SEEDS
+    ) -> ClaimsDB:
+        """Open the library at ``path``, creating it (with the seed articles) if missing."""
+        store = Store.open(path)
+        try:
+            db = cls(store)
+            if store.created:
+                folder = default_seeds() if isinstance(seeds, _Default) else seeds
+                if folder is not None:
+                    db._add_seeds(Path(folder))
+        except BaseException:
+            store.close()
+            raise
+        return db
+
+    @property
+    def path(self) -> Path:
+        """Return the library file's path."""
+        return self._store.path
+
+    def close(self) -> None:
+        """Write anything pending and release the library."""
+        with self._lock:
+            self._store.close()
+
+    def __enter__(self) -> ClaimsDB:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- adding ----------------------------------------------------------------
+
+    def add_text(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+        publisher: str | None = None,
+        added_by: str | None = None,
+    ) -> Article:
+        """Add pasted text; its first line is the title unless ``title`` is given."""
+        doc = text_mod.document_from_text(
+            text, title=title, url=url, published=published, publisher=publisher
+        )
+        return self.add_document(doc, source=SourceKind.TEXT, added_by=added_by)
+
+    def add_html(
+        self, html: str, *, url: str | None = None, added_by: str | None = None
+    ) -> Article:
+        """Add an HTML page; its main text and metadata come from the article extractor."""
+        doc = text_mod.document_from_html(html, url=url)
+        source = SourceKind.URL if url else SourceKind.FILE
+        return self.add_document(doc, source=source, added_by=added_by)
+
+    def add_file(self, path: str | Path, *, added_by: str | None = None) -> Article:
+        """Add a .txt, .md or .html file."""
+        doc = text_mod.read_file(Path(path))
+        return self.add_document(doc, source=SourceKind.FILE, added_by=added_by)
+
+    def add_bytes(self, data: bytes, *, filename: str, added_by: str | None = None) -> Article:
+        """Add an uploaded file's content; its suffix picks the reader."""
+        doc = text_mod.document_from_bytes(data, filename=filename)
+        return self.add_document(doc, source=SourceKind.FILE, added_by=added_by)
+
+    async def add_url(
+        self,
+        url: str,
+        *,
+        added_by: str | None = None,
+        allow_private: bool = False,
+        session: aiohttp.ClientSession | None = None,
+    ) -> Article:
+        """Fetch a web page (guarded against private addresses) and add its article."""
+        from claims_db.fetch import fetch_page  # aiohttp is only needed for URLs
+
+        page = await fetch_page(url, session=session, allow_private=allow_private)
+        return await asyncio.to_thread(self._add_page, page.text, page.url, page.is_html, added_by)
+
+    def _add_page(self, body: str, url: str, is_html: bool, added_by: str | None) -> Article:
+        if is_html:
+            doc = text_mod.document_from_html(body, url=url)
+        else:
+            doc = text_mod.document_from_text(body, url=url)
+        return self.add_document(doc, source=SourceKind.URL, added_by=added_by)
+
+    def add_document(
+        self,
+        doc: Document,
+        *,
+        source: SourceKind,
+        added_by: str | None = None,
+        commit: bool = True,
+    ) -> Article:
+        """Extract and store one document; an article already stored is returned as is."""
+        article_id = article_id_for(doc.text)
+        with self._lock:
+            known = self._articles.get(article_id)
+        if known is not None:
+            return known
+        extraction = extract(doc.text, title=doc.title)
+        article = Article(
+            id=article_id,
+            title=extraction.title or doc.title,
+            text=doc.text,
+            url=doc.url,
+            publisher=doc.publisher,
+            published=doc.published,
+            authors=doc.authors,
+            added_at=_now(),
+            added_by=added_by,
+            source=source,
+            extractor_version=EXTRACTOR_VERSION,
+        )
+        with self._lock:
+            known = self._articles.get(article_id)
+            if known is not None:
+                return known
+            quoted = {st.speaker for st in extraction.statements if st.speaker}
+            speaker_ids, changed = self._merge_speakers(
+                sp for sp in extraction.speakers if sp.name in quoted
+            )
+            statements = [
+                Statement(
+                    id=_short_hash(article_id, str(st.start), str(st.end), st.kind.value),
+                    article_id=article_id,
+                    kind=st.kind,
+                    text=st.text,
+                    start=st.start,
+                    end=st.end,
+                    sentence=doc.text[st.sentence_start : st.sentence_end],
+                    speaker_id=speaker_ids.get(st.speaker) if st.speaker else None,
+                    speaker=(
+                        self._speakers[speaker_ids[st.speaker]].name
+                        if st.speaker and st.speaker in speaker_ids
+                        else None
+                    ),
+                    cue=st.cue,
+                    addressee=st.addressee,
+                )
+                for st in extraction.statements
+            ]
+            self._store.put_article(article, statements, changed)
+            self._articles[article_id] = article
+            self._by_article[article_id] = [s.id for s in statements]
+            for s in statements:
+                self._statements[s.id] = s
+                if s.speaker_id:
+                    self._speaker_counts[s.speaker_id] += 1
+            self._index.add(statements, changed)
+            if commit:
+                self._commit_or_roll_back(article_id)
+        log.info("added article %s (%d statements)", article_id, len(statements))
+        return article
+
+    def _commit_or_roll_back(self, *article_ids: str) -> None:
+        try:
+            self._store.commit()
+        except ClaimsError:
+            for article_id in article_ids:
+                self._forget(article_id)
+            raise
+
+    def _merge_speakers(
+        self, extracted: Iterable[ExtractedSpeaker]
+    ) -> tuple[dict[str, str], list[Speaker]]:
+        """Map each extracted name to a stored speaker id, merging aliases and roles."""
+        ids: dict[str, str] = {}
+        changed: list[Speaker] = []
+        for ex in extracted:
+            keys = [_name_key(ex.name)] + [_name_key(a) for a in ex.aliases if len(a.split()) >= 2]
+            sid = next((self._speaker_keys[k] for k in keys if k in self._speaker_keys), None)
+            if sid is None:
+                speaker = Speaker(
+                    id=_short_hash("speaker", _name_key(ex.name)),
+                    name=ex.name,
+                    aliases=_unique((ex.name, *ex.aliases)),
+                    roles=_unique(ex.roles),
+                    kind=ex.kind,
+                )
+            else:
+                old = self._speakers[sid]
+                speaker = Speaker(
+                    id=sid,
+                    name=old.name,
+                    aliases=_unique((*old.aliases, ex.name, *ex.aliases)),
+                    roles=_unique((*old.roles, *ex.roles)),
+                    kind=old.kind,
+                )
+                if speaker == old:
+                    ids[ex.name] = sid
+                    continue
+            ids[ex.name] = speaker.id
+            self._speakers[speaker.id] = speaker
+            self._remember_speaker_keys(speaker)
+            changed.append(speaker)
+        return ids, changed
+
+    def _remember_speaker_keys(self, speaker: Speaker) -> None:
+        self._speaker_keys.setdefault(_name_key(speaker.name), speaker.id)
+        for alias in speaker.aliases:
+            if len(alias.split()) >= 2:
+                self._speaker_keys.setdefault(_name_key(alias), speaker.id)
+
+    def add_paths(
+        self,
+        paths: Sequence[Path],
+        *,
+        added_by: str | None = None,
+        source: SourceKind = SourceKind.FILE,
+        progress: ProgressFn | None = None,
+    ) -> IngestReport:
+        """Add files and folders of .txt/.md/.html, writing in paced batches.
+
+        An article counts as added once the batch holding it is written; a
+        crash loses at most the current batch, and running the same ingest
+        again adds only what is missing.
+        """
+        files = list(iter_article_files(paths))
+        report = IngestReport()
+        pacer = _CommitPacer()
+        pending: list[Article] = []
+        for done, file in enumerate(files, start=1):
+            try:
+                doc = text_mod.read_file(file)
+                before = len(self._articles)
+                article = self.add_document(doc, source=source, added_by=added_by, commit=False)
+                if len(self._articles) > before:
+                    pending.append(article)
+                else:
+                    report.skipped.append(article)
+            except ClaimsError as exc:
+                report.failed.append((str(file), str(exc)))
+            if pending and (pacer.is_due() or done == len(files)):
+                started = time.monotonic()
+                with self._lock:
+                    self._commit_or_roll_back(*(a.id for a in pending))
+                pacer.record(started)
+                report.added.extend(pending)
+                pending = []
+            if progress is not None:
+                progress(done, len(files), report)
+        return report
+
+    def _add_seeds(self, folder: Path) -> None:
+        if not folder.is_dir():
+            log.warning("seeds folder %s does not exist; starting empty", folder)
+            return
+        report = self.add_paths([folder], source=SourceKind.SEED, added_by="seeds")
+        for name, reason in report.failed:
+            log.warning("seed %s not added: %s", name, reason)
+
+    # -- reading ---------------------------------------------------------------
+
+    def ask(self, question: str, *, limit: int = 3) -> list[Answer]:
+        """Return the sourced statements that best answer ``question``; [] if none fits."""
+        with self._lock:
+            matches = self._index.search(question, limit=limit)
+            return [self._answer(m) for m in matches if m.statement_id in self._statements]
+
+    def quotes(self, speaker: str, *, topic: str | None = None, limit: int = 50) -> list[Answer]:
+        """Return a speaker's statements (fuzzy name), ranked by ``topic`` when given."""
+        with self._lock:
+            found = self._index.find_speakers(speaker, limit=1)
+            if not found or found[0][1] < MIN_SPEAKER_SCORE:
+                return []
+            matches = self._index.quotes(found[0][0], topic=topic, limit=limit)
+            return [self._answer(m) for m in matches if m.statement_id in self._statements]
+
+    def speakers(self) -> list[Speaker]:
+        """Return every speaker, most quoted first."""
+        with self._lock:
+            counts = self._speaker_counts
+            return sorted(
+                (sp for sp in self._speakers.values() if counts[sp.id]),
+                key=lambda sp: (-counts[sp.id], sp.name.casefold()),
+            )
+
+    def find_speakers(self, name: str, *, limit: int = 25) -> list[Speaker]:
+        """Return speakers whose name, alias or role resembles ``name`` (all if empty)."""
+        if not name.strip():
+            return self.speakers()[:limit]
+        with self._lock:
+            found = self._index.find_speakers(name, limit=limit)
+            return [self._speakers[sid] for sid, _ in found if sid in self._speakers]
+
+    def speaker_statement_count(self, speaker_id: str) -> int:
+        """Return how many statements a speaker has."""
+        with self._lock:
+            return self._speaker_counts[speaker_id]
+
+    def articles(self) -> list[Article]:
+        """Return every article, newest first."""
+        with self._lock:
+            return sorted(self._articles.values(), key=lambda a: (a.added_at, a.id), reverse=True)
+
+    def article(self, article_id: str) -> Article:
+        """Return one article by id (a unique prefix is enough)."""
+        with self._lock:
+            found = self._articles.get(article_id)
+            if found is None and len(article_id) >= 6:
+                hits = [a for aid, a in self._articles.items() if aid.startswith(article_id)]
+                found = hits[0] if len(hits) == 1 else None
+            if found is None:
+                raise NotFound(f"No article with id {article_id!r} in this library.")
+            return found
+
+    def statements(self, article_id: str) -> list[Statement]:
+        """Return an article's statements in reading order."""
+        with self._lock:
+            article = self.article(article_id)
+            return [self._statements[sid] for sid in self._by_article.get(article.id, [])]
+
+    def statement_counts(self, article_id: str) -> dict[Kind, int]:
+        """Return how many statements of each kind an article has."""
+        counts = Counter(s.kind for s in self.statements(article_id))
+        return {kind: counts.get(kind, 0) for kind in Kind}
+
+    def speaker(self, speaker_id: str) -> Speaker | None:
+        """Return a speaker by id."""
+        with self._lock:
+            return self._speakers.get(speaker_id)
+
+    # -- removing ----------------------------------------------------------------
+
+    def remove_article(self, article_id: str) -> Article:
+        """Remove an article, its statements and the speakers left without statements."""
+        with self._lock:
+            article = self.article(article_id)
+            orphans = self._forget(article.id)
+            self._store.commit()
+            log.info("removed article %s (%d speakers dropped)", article.id, len(orphans))
+            return article
+
+    def _forget(self, article_id: str) -> list[str]:
+        """Drop an article from memory, index and store (staged); return dropped speaker ids."""
+        statement_ids = self._by_article.pop(article_id, [])
+        touched: set[str] = set()
+        for sid in statement_ids:
+            speaker_id = self._statements.pop(sid).speaker_id
+            if speaker_id:
+                touched.add(speaker_id)
+                self._speaker_counts[speaker_id] -= 1
+        self._articles.pop(article_id, None)
+        orphans = sorted(sp for sp in touched if self._speaker_counts[sp] <= 0)
+        for sp in orphans:
+            del self._speaker_counts[sp]
+        for sp in orphans:
+            speaker = self._speakers.pop(sp)
+            for key in [k for k, v in self._speaker_keys.items() if v == speaker.id]:
+                del self._speaker_keys[key]
+        self._store.delete_article(article_id, orphans)
+        self._index.remove(statement_ids, orphans)
+        return orphans
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _answer(self, match: Match) -> Answer:
+        st = self._statements[match.statement_id]
+        also = tuple(
+            self._articles[self._statements[sid].article_id]
+            for sid in match.also_in
+            if sid in self._statements
+        )
+        return Answer(
+            statement=st,
+            article=self._articles[st.article_id],
+            speaker=self._speakers.get(st.speaker_id) if st.speaker_id else None,
+            score=match.score,
+            matched=match.matched,
+            contradicts=match.contradicts,
+            also_in=also,
+        )
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for item in items:
+        key = _name_key(item)
+        if key and key not in seen:
+            seen[key] = item.strip()
+    return tuple(seen.values())
+
+
+def iter_article_files(paths: Iterable[Path]) -> Iterable[Path]:
+    """Yield the readable article files among ``paths``, walking folders in name order."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in text_mod.SUPPORTED_SUFFIXES:
+                    yield child
+        elif path.exists():
+            yield path
+        else:
+            raise UnsupportedFile(f"No such file or folder: {path}")

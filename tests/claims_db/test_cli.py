@@ -1,0 +1,194 @@
+"""The claimbot command line, as a user types it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claims_db.cli import main
+
+from .articles import HARBOUR, LIBRARY
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = REPO / "seeds" / "000_2b7fe4ef701bf384.txt"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> str:
+    return str(tmp_path / "lib.json")
+
+
+def test_extract_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "extract", str(SEED), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["title"].startswith("Homeland Security officers")
+    first = data["statements"][0]
+    assert {"kind", "text", "speaker", "cue", "start", "end"} <= set(first)
+    text = SEED.read_text(encoding="utf-8")
+    assert all(text[s["start"] : s["end"]] == s["text"] for s in data["statements"])
+
+
+def test_extract_stores_nothing(capsys: pytest.CaptureFixture[str], lib: str) -> None:
+    run(capsys, "--db", lib, "extract", str(SEED))
+    assert not Path(lib).exists()
+
+
+def test_ask_answers_from_the_bundled_seeds(capsys: pytest.CaptureFixture[str], lib: str) -> None:
+    code, out, _ = run(
+        capsys, "--db", lib, "ask", "What did Noem say about body cameras?", "--json"
+    )
+    answers = json.loads(out)
+    assert code == 0
+    assert answers[0]["speaker"] == "Kristi Noem"
+    assert "body camera" in answers[0]["text"]
+    assert set(answers[0]["article"]) >= {"id", "title", "url", "published"}
+    assert 0 < answers[0]["score"] <= 1
+
+
+def test_ask_says_so_when_nothing_matches(capsys: pytest.CaptureFixture[str], lib: str) -> None:
+    code, out, _ = run(capsys, "--db", lib, "ask", "What is the capital of France?")
+    assert code == 0
+    assert "No sourced statement found" in out
+
+
+def test_ingest_folder_then_list_articles_as_json(
+    capsys: pytest.CaptureFixture[str], lib: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    (folder / "library.md").write_text(LIBRARY, encoding="utf-8")
+    code, out, err = run(capsys, "--db", lib, "ingest", str(folder))
+    assert code == 0
+    assert "Added 2 article(s)" in out
+    assert "2/2" in err  # the progress line counts files
+    code, out, _ = run(capsys, "--db", lib, "articles", "--json")
+    titles = {a["title"]: a for a in json.loads(out)}
+    harbour = titles["Harbour bridge repairs will finish by spring, mayor says"]
+    assert harbour["id"] and harbour["statements"]["direct"] >= 3
+    assert harbour["statements"]["total"] >= harbour["statements"]["direct"]
+
+
+def test_ingesting_again_adds_nothing(
+    capsys: pytest.CaptureFixture[str], lib: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "harbour.txt"
+    path.write_text(HARBOUR, encoding="utf-8")
+    run(capsys, "--db", lib, "ingest", str(path))
+    code, out, _ = run(capsys, "--db", lib, "ingest", str(path))
+    assert code == 0
+    assert "Added 0 article(s); 1 already in the library" in out
+
+
+def test_quotes_and_speakers(capsys: pytest.CaptureFixture[str], lib: str) -> None:
+    code, out, _ = run(capsys, "--db", lib, "quotes", "noem", "--json")
+    assert code == 0
+    assert {q["speaker"] for q in json.loads(out)} == {"Kristi Noem"}
+    code, out, _ = run(capsys, "--db", lib, "speakers", "--json")
+    names = [s["name"] for s in json.loads(out)]
+    assert {"Kristi Noem", "Donald Trump", "Ron Johnson", "Karoline Leavitt"} <= set(names)
+    assert "Dana Bash" not in names
+
+
+def test_remove_then_the_article_is_gone(capsys: pytest.CaptureFixture[str], lib: str) -> None:
+    _, out, _ = run(capsys, "--db", lib, "articles", "--json")
+    article_id = json.loads(out)[0]["id"]
+    code, out, _ = run(capsys, "--db", lib, "remove", article_id)
+    assert code == 0 and article_id in out
+    _, out, _ = run(capsys, "--db", lib, "articles", "--json")
+    assert json.loads(out) == []
+
+
+def test_export_jsonl_writes_a_statement_a_line_with_its_article(
+    capsys: pytest.CaptureFixture[str], lib: str
+) -> None:
+    code, out, _ = run(capsys, "--db", lib, "export", "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) >= 20
+    assert all(r["title"].startswith("Homeland Security") and r["article_id"] for r in rows)
+    assert {r["kind"] for r in rows} == {"direct", "indirect", "claim"}
+
+
+def test_export_csv_has_a_header_and_quoted_text(
+    capsys: pytest.CaptureFixture[str], lib: str
+) -> None:
+    code, out, _ = run(capsys, "--db", lib, "export", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert any("body camera" in r["text"] for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.txt", None, "No such file"),
+        ("blob.txt", b"\x00\x01\x02\x03" * 100, "binary"),
+        ("empty.txt", b"  \n ", "empty"),
+        ("paper.pdf", b"%PDF-1.4 ...", ".txt"),
+    ],
+    ids=["missing", "binary", "empty", "unsupported"],
+)
+def test_bad_input_is_one_line_on_stderr_and_a_nonzero_exit(
+    capsys: pytest.CaptureFixture[str],
+    lib: str,
+    tmp_path: Path,
+    name: str,
+    content: bytes | None,
+    message: str,
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    code, _, err = run(capsys, "--db", lib, "ingest", str(path))
+    assert code != 0
+    assert message.lower() in err.lower()
+    assert "Traceback" not in err
+    assert len([line for line in err.splitlines() if line.strip()]) == 1
+
+
+def test_private_url_is_refused_with_the_reason(
+    capsys: pytest.CaptureFixture[str], lib: str
+) -> None:
+    code, _, err = run(capsys, "--db", lib, "ingest", "http://10.0.0.1/story")
+    assert code != 0
+    assert "private address" in err
+    assert "Traceback" not in err
+
+
+def test_corrupt_library_is_one_clear_line(capsys: pytest.CaptureFixture[str], lib: str) -> None:
+    Path(lib).write_text("{broken", encoding="utf-8")
+    code, _, err = run(capsys, "--db", lib, "articles")
+    assert code == 1
+    assert lib in err and "corrupt" in err
+    assert Path(lib).read_text(encoding="utf-8") == "{broken"
+
+
+def test_console_script_runs_as_installed(tmp_path: Path) -> None:
+    beside_python = str(Path(sys.executable).parent)
+    exe = shutil.which("claimbot") or shutil.which("claimbot", path=beside_python)
+    command = [exe] if exe else [sys.executable, "-m", "claims_db"]
+    env = {**os.environ, "CLAIMBOT_DB": str(tmp_path / "lib.json")}
+    result = subprocess.run(
+        [*command, "ask", "Who said body cameras are good for law enforcement?", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["speaker"] == "Donald Trump"

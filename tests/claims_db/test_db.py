@@ -1,0 +1,182 @@
+"""The ClaimsDB facade: adding, deduplicating, removing, seeding, persisting."""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from claims_db import ClaimsDB
+from claims_db import store as store_mod
+from claims_db.errors import EmptyInput, NotFound
+from claims_db.models import Kind, SourceKind
+from claims_db.store import SaveFailed
+
+from .articles import HARBOUR, LIBRARY, numbered_article
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[ClaimsDB]:
+    library = ClaimsDB.open(tmp_path / "lib.json", seeds=None)
+    yield library
+    library.close()
+
+
+def test_new_library_starts_with_the_seed_articles(tmp_path: Path) -> None:
+    with ClaimsDB.open(tmp_path / "lib.json") as db:
+        articles = db.articles()
+    assert [a.source for a in articles] == [SourceKind.SEED]
+    assert articles[0].title.startswith("Homeland Security officers in Minneapolis")
+
+
+def test_empty_seeds_setting_starts_an_empty_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAIMBOT_SEEDS", "")
+    with ClaimsDB.open(tmp_path / "lib.json") as db:
+        assert db.articles() == []
+
+
+def test_seeds_setting_can_name_another_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "myseeds"
+    folder.mkdir()
+    (folder / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    monkeypatch.setenv("CLAIMBOT_SEEDS", str(folder))
+    with ClaimsDB.open(tmp_path / "lib.json") as db:
+        assert [a.title for a in db.articles()] == [HARBOUR.splitlines()[0]]
+
+
+def test_seeds_are_not_added_again_to_an_existing_library(tmp_path: Path) -> None:
+    path = tmp_path / "lib.json"
+    with ClaimsDB.open(path) as db:
+        db.remove_article(db.articles()[0].id)
+    with ClaimsDB.open(path) as db:
+        assert db.articles() == []
+
+
+def test_same_article_twice_is_one_article(db: ClaimsDB) -> None:
+    first = db.add_text(HARBOUR)
+    again = db.add_text(HARBOUR.replace("“", '"').replace("”", '"').replace("\n", "\n\n"))
+    assert again.id == first.id
+    assert len(db.articles()) == 1
+
+
+def test_first_line_is_the_title_of_pasted_text(db: ClaimsDB) -> None:
+    article = db.add_text(HARBOUR, added_by="member#1")
+    assert article.title == "Harbour bridge repairs will finish by spring, mayor says"
+    assert article.added_by == "member#1"
+    assert article.source is SourceKind.TEXT
+
+
+def test_every_statement_is_an_exact_substring_of_its_article(db: ClaimsDB) -> None:
+    article = db.add_text(HARBOUR)
+    statements = db.statements(article.id)
+    assert statements
+    for st in statements:
+        assert article.text[st.start : st.end] == st.text
+        assert st.text in st.sentence
+
+
+def test_statement_counts_cover_every_kind(db: ClaimsDB) -> None:
+    article = db.add_text(HARBOUR)
+    counts = db.statement_counts(article.id)
+    assert set(counts) == set(Kind)
+    assert counts[Kind.DIRECT] >= 3
+    assert sum(counts.values()) == len(db.statements(article.id))
+
+
+def test_whitespace_only_text_is_refused(db: ClaimsDB) -> None:
+    with pytest.raises(EmptyInput):
+        db.add_text("  \n\t \n")
+
+
+def test_speaker_in_two_articles_is_one_speaker(db: ClaimsDB) -> None:
+    db.add_text(HARBOUR)
+    db.add_text(LIBRARY)
+    ruiz = [sp for sp in db.speakers() if sp.name == "Ana Ruiz"]
+    assert len(ruiz) == 1
+    assert db.speaker_statement_count(ruiz[0].id) >= 4
+
+
+def test_remove_article_drops_statements_and_orphaned_speakers(db: ClaimsDB) -> None:
+    harbour = db.add_text(HARBOUR)
+    db.add_text(LIBRARY)
+    db.remove_article(harbour.id)
+    names = {sp.name for sp in db.speakers()}
+    assert "Tomas Berg" not in names  # only quoted in the removed article
+    assert "Ana Ruiz" in names  # still quoted in the other one
+    assert all(a.id != harbour.id for a in db.articles())
+    with pytest.raises(NotFound):
+        db.statements(harbour.id)
+
+
+def test_unknown_article_id_is_not_found(db: ClaimsDB) -> None:
+    with pytest.raises(NotFound, match="No article"):
+        db.remove_article("0123456789abcdef")
+
+
+def test_article_can_be_found_by_a_unique_id_prefix(db: ClaimsDB) -> None:
+    article = db.add_text(HARBOUR)
+    assert db.article(article.id[:8]) == article
+
+
+def test_library_reopens_with_everything_searchable(tmp_path: Path) -> None:
+    path = tmp_path / "lib.json"
+    with ClaimsDB.open(path, seeds=None) as db:
+        article = db.add_text(HARBOUR)
+        stored = db.statements(article.id)
+    with ClaimsDB.open(path, seeds=None) as db:
+        assert db.statements(article.id) == stored
+        answers = db.ask("When will the harbour bridge reopen?")
+        assert answers and answers[0].article.id == article.id
+
+
+def test_failed_save_keeps_disk_and_memory_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "lib.json"
+    db = ClaimsDB.open(path, seeds=None)
+    db.add_text(HARBOUR)
+    good = path.read_bytes()
+
+    def permission_denied(src: Path, dst: Path) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(store_mod, "_replace", permission_denied)
+    with pytest.raises(SaveFailed):
+        db.add_text(LIBRARY)
+    assert path.read_bytes() == good
+    assert len(db.articles()) == 1
+    assert not any("Nair" in (a.statement.speaker or "") for a in db.ask("library budget cut"))
+    monkeypatch.undo()
+    db.close()
+
+
+def test_folder_ingest_adds_only_what_is_new(db: ClaimsDB, tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"{n}.txt").write_text(numbered_article(n), encoding="utf-8")
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")  # not an article type: passed over
+    first = db.add_paths([folder])
+    (folder / "5.txt").write_text(numbered_article(5), encoding="utf-8")
+    second = db.add_paths([folder])
+    assert (len(first.added), len(first.skipped), first.failed) == (5, 0, [])
+    assert (len(second.added), len(second.skipped)) == (1, 5)
+
+
+def test_folder_ingest_reports_bad_files_and_goes_on(db: ClaimsDB, tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(numbered_article(1), encoding="utf-8")
+    (folder / "b.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    (folder / "c.txt").write_text("   ", encoding="utf-8")
+    report = db.add_paths([folder])
+    assert len(report.added) == 1
+    assert sorted(Path(name).name for name, _ in report.failed) == ["b.txt", "c.txt"]
