@@ -1,0 +1,70 @@
+"""Extraction throughput and bulk-ingest time on a deterministic synthetic corpus.
+
+python bench/extract.py [--articles 500,1000,2000] [--throughput 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from corpus import article  # noqa: E402
+
+from claims_db import ClaimsDB  # noqa: E402
+from claims_db.extract import extract  # noqa: E402
+
+
+def throughput(count: int) -> None:
+    texts = [article(i) for i in range(count)]
+    start = time.perf_counter()
+    statements = sum(len(extract(t).statements) for t in texts)
+    elapsed = time.perf_counter() - start
+    size = sum(len(t.encode()) for t in texts) / count
+    print(
+        f"extraction: {count} articles of {size / 1000:.1f} KB, {statements / count:.1f} "
+        f"statements each: {count / elapsed:.0f} articles/s ({elapsed:.2f} s)"
+    )
+
+
+def bulk_ingest(count: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "news"
+        folder.mkdir()
+        for i in range(count):
+            (folder / f"{i:05}.txt").write_text(article(10_000 + i), encoding="utf-8")
+        start = time.perf_counter()
+        with ClaimsDB.open(Path(tmp) / "lib.json", seeds=None) as db:
+            report = db.add_paths([folder])
+            statements = sum(len(db.statements(a.id)) for a in report.added)
+        elapsed = time.perf_counter() - start
+        size = (Path(tmp) / "lib.json").stat().st_size
+    print(
+        f"bulk ingest: {count:5} articles, {statements:6} statements: {elapsed:6.2f} s "
+        f"({count / elapsed:.0f} articles/s, library {size / 1e6:.1f} MB)"
+    )
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--throughput", type=int, default=400, help="articles for throughput")
+    parser.add_argument("--articles", default="500,1000,2000", help="bulk ingest sizes")
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    throughput(args.throughput)
+    times = {n: bulk_ingest(n) for n in map(int, args.articles.split(","))}
+    sizes = sorted(times)
+    if len(sizes) > 1:
+        ratio = (times[sizes[-1]] / sizes[-1]) / (times[sizes[0]] / sizes[0])
+        print(f"per-article time, largest vs smallest run: x{ratio:.2f} (1.0 = linear)")
+
+
+if __name__ == "__main__":
+    main()
