@@ -1,34 +1,632 @@
-"""Search: an in-memory inverted index over statements, question parsing and ranking."""
+"""Search: an in-memory inverted index over statements, question parsing and ranking.
+
+Ranking runs in two phases. Phase one walks the postings of the question's rarer terms
+(BM25 weights, length-normalised) to pick a few hundred candidates; very common terms are
+skipped there because phase two scores them anyway. Phase two scores each candidate
+exactly from its stored term sequence: BM25 credit per question word (best of the word's
+spelling alternatives), a context field (the sentence around the statement and, for short
+quotes, the statement before it), adjacent-word pairs, and how much of the statement the
+question covers. The result is a score in 0..1; below ``threshold`` nothing is returned.
+"""
 
 from __future__ import annotations
 
+import heapq
+import math
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
 
 from claims_db.models import Match, Speaker, Statement
+from claims_db.query import Intent, Mention, Question, parse
+from claims_db.textnorm import (
+    OPPOSITE_OF,
+    QUESTION_WORDS,
+    STOP_WORDS,
+    is_negated,
+    stem,
+    terms,
+    words,
+)
+
+# BM25 parameters (tuned on retrieval-dev; the usual defaults are 1.2 / 0.75).
+_K1 = 1.2
+_B = 0.75
+# Weight of a question word found only in a statement's context, not in its text.
+_CONTEXT_WEIGHT = 0.35
+# Statements with at most this many terms take the previous statement as extra context.
+_SHORT_STATEMENT = 8
+# Candidates kept from phase one, and the postings length above which a term is only
+# scored on candidates that rarer terms already found.
+_CANDIDATES = 50
+_COMMON_POSTINGS = 5000
+# Default score below which a question is answered with [].
+DEFAULT_THRESHOLD = 0.3
+_NO_SPEAKER = -1
+
+
+def _combine(coverage: float, doc_cover: float, pair_share: float) -> float:
+    """Blend the features of a candidate into one score in 0..1."""
+    return 0.6 * coverage + 0.25 * doc_cover * coverage**0.5 + 0.15 * pair_share
+
+
+@dataclass(slots=True)
+class _Slot:
+    """One content word of a question and the index terms that may stand for it."""
+
+    word: str
+    alternatives: list[tuple[int, float]]  # (term id, weight 0..1)
+    idf: float
+
+
+@dataclass(slots=True)
+class _Scored:
+    doc: int
+    score: float
+    matched: tuple[str, ...]
 
 
 class SearchIndex:
     """Rank stored statements for a question; updated on every add and remove."""
 
-    def __init__(self) -> None:
-        raise NotImplementedError
+    def __init__(self, *, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.threshold = threshold
+        # Vocabulary.
+        self._term_ids: dict[str, int] = {}
+        self._terms: list[str] = []
+        self._df: array[int] = array("i")
+        self._postings: list[array[int]] = []  # term id -> doc ids (a doc repeats per occurrence)
+        self._ctx_postings: list[array[int] | None] = []
+        self._sorted_vocab: list[str] | None = None
+        # Documents (one per statement), addressed by a dense int.
+        self._doc_of: dict[str, int] = {}
+        self._ids: list[str | None] = []
+        self._texts: list[str] = []
+        self._doc_terms: list[array[int]] = []
+        self._doc_ctx: list[array[int] | None] = []
+        self._doc_speaker: array[int] = array("i")
+        self._doc_article: list[str] = []
+        self._alive = bytearray()
+        self._live = 0
+        self._dead = 0
+        self._total_len = 0
+        # Speakers.
+        self._speakers: dict[str, Speaker] = {}
+        self._speaker_num: dict[str, int] = {}
+        self._speaker_ids: list[str] = []
+        self._speaker_docs: list[list[int]] = []
+        self._names: dict[str, dict[int, float]] = {}
+        self._name_tokens: dict[str, set[int]] = {}
+        self._name_token_list: list[str] | None = None
+        self._last_features: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    # ----------------------------------------------------------------------------- updates
+
+    def __len__(self) -> int:
+        """Return the number of indexed statements."""
+        return self._live
 
     def add(self, statements: Iterable[Statement], speakers: Iterable[Speaker]) -> None:
         """Index statements; speakers (new or updated with more aliases) replace earlier ones."""
-        raise NotImplementedError
+        for speaker in speakers:
+            self._add_speaker(speaker)
+        batch = list(statements)
+        known = [s.id for s in batch if s.id in self._doc_of]
+        if known:
+            self.remove(known)
+        by_article: dict[str, list[Statement]] = {}
+        for statement in batch:
+            by_article.setdefault(statement.article_id, []).append(statement)
+        for article_statements in by_article.values():
+            article_statements.sort(key=lambda s: s.start)
+            previous: list[str] = []
+            for statement in article_statements:
+                previous = self._add_statement(statement, previous)
+        self._sorted_vocab = None
+
+    def _term_id(self, term: str) -> int:
+        tid = self._term_ids.get(term)
+        if tid is None:
+            tid = len(self._terms)
+            self._term_ids[term] = tid
+            self._terms.append(term)
+            self._df.append(0)
+            self._postings.append(array("i"))
+            self._ctx_postings.append(None)
+        return tid
+
+    def _add_statement(self, statement: Statement, previous: list[str]) -> list[str]:
+        doc = len(self._ids)
+        text_terms = terms(statement.text)
+        term_ids = array("i", (self._term_id(t) for t in text_terms))
+        context = set(terms(statement.sentence))
+        if statement.addressee:
+            context.update(terms(statement.addressee))
+        if len(text_terms) <= _SHORT_STATEMENT:
+            context.update(previous)
+        context.difference_update(text_terms)
+        ctx_ids = array("i", sorted(self._term_id(t) for t in context)) if context else None
+        for tid in term_ids:
+            self._postings[tid].append(doc)
+        for tid in set(term_ids):
+            self._df[tid] += 1
+        if ctx_ids is not None:
+            for tid in ctx_ids:
+                postings = self._ctx_postings[tid]
+                if postings is None:
+                    postings = self._ctx_postings[tid] = array("i")
+                postings.append(doc)
+        speaker = _NO_SPEAKER
+        if statement.speaker_id is not None:
+            speaker = self._speaker_number(statement.speaker_id)
+            self._speaker_docs[speaker].append(doc)
+            if statement.speaker_id not in self._speakers and statement.speaker:
+                self._add_speaker(Speaker(id=statement.speaker_id, name=statement.speaker))
+        self._doc_of[statement.id] = doc
+        self._ids.append(statement.id)
+        self._texts.append(statement.text)
+        self._doc_terms.append(term_ids)
+        self._doc_ctx.append(ctx_ids)
+        self._doc_speaker.append(speaker)
+        self._doc_article.append(statement.article_id)
+        self._alive.append(1)
+        self._live += 1
+        self._total_len += len(term_ids)
+        return text_terms
+
+    def _speaker_number(self, speaker_id: str) -> int:
+        num = self._speaker_num.get(speaker_id)
+        if num is None:
+            num = len(self._speaker_ids)
+            self._speaker_num[speaker_id] = num
+            self._speaker_ids.append(speaker_id)
+            self._speaker_docs.append([])
+        return num
+
+    def _add_speaker(self, speaker: Speaker) -> None:
+        num = self._speaker_number(speaker.id)
+        if speaker.id in self._speakers:
+            self._drop_speaker_names(num)
+        self._speakers[speaker.id] = speaker
+        for name in (speaker.name, *speaker.aliases):
+            name_words = words(name)
+            self._add_name(" ".join(name_words), num, 1.0)
+            content = [w for w in name_words if w not in STOP_WORDS]
+            if len(content) > 1:
+                self._add_name(content[-1], num, 0.95)  # last name
+            for word in content:
+                if len(word) >= 3 and not word.isdigit():
+                    self._name_tokens.setdefault(word, set()).add(num)
+        for role in speaker.roles:
+            for part in (role, *role.split(",")):
+                role_words = [w for w in words(part) if w != "the"]
+                if role_words:
+                    self._add_name(" ".join(role_words), num, 0.9)
+        self._name_token_list = None
+
+    def _add_name(self, phrase: str, num: int, weight: float) -> None:
+        if phrase:
+            entry = self._names.setdefault(phrase, {})
+            entry[num] = max(weight, entry.get(num, 0.0))
+
+    def _drop_speaker_names(self, num: int) -> None:
+        for table in (self._names, self._name_tokens):
+            empty = []
+            for key, holders in table.items():
+                if num in holders:
+                    if isinstance(holders, dict):
+                        del holders[num]
+                    else:
+                        holders.discard(num)
+                    if not holders:
+                        empty.append(key)
+            for key in empty:
+                del table[key]
+        self._name_token_list = None
 
     def remove(self, statement_ids: Iterable[str], speaker_ids: Iterable[str] = ()) -> None:
         """Drop statements (and speakers left without statements) from the index."""
-        raise NotImplementedError
+        touched: set[int] = set()
+        for statement_id in statement_ids:
+            doc = self._doc_of.pop(statement_id, None)
+            if doc is None:
+                continue
+            self._alive[doc] = 0
+            self._ids[doc] = None
+            self._texts[doc] = ""
+            self._live -= 1
+            self._dead += 1
+            self._total_len -= len(self._doc_terms[doc])
+            for tid in set(self._doc_terms[doc]):
+                self._df[tid] -= 1
+            if self._doc_speaker[doc] != _NO_SPEAKER:
+                touched.add(self._doc_speaker[doc])
+        for num in touched:
+            docs = [d for d in self._speaker_docs[num] if self._alive[d]]
+            self._speaker_docs[num] = docs
+            if not docs:
+                self._forget_speaker(num)
+        for speaker_id in speaker_ids:
+            num_or_none = self._speaker_num.get(speaker_id)
+            if num_or_none is not None:
+                self._forget_speaker(num_or_none)
+        if self._dead > 1000 and self._dead > self._live // 4:
+            self._compact()
 
-    def search(self, question: str, *, limit: int = 3) -> list[Match]:
-        """Return the best statements for a question, [] when nothing matches well."""
-        raise NotImplementedError
+    def _forget_speaker(self, num: int) -> None:
+        speaker_id = self._speaker_ids[num]
+        if self._speakers.pop(speaker_id, None) is not None:
+            self._drop_speaker_names(num)
+
+    def _compact(self) -> None:
+        """Drop removed documents from the postings (doc numbers stay stable)."""
+        alive = self._alive
+        for tid, postings in enumerate(self._postings):
+            if postings:
+                self._postings[tid] = array("i", (d for d in postings if alive[d]))
+        for tid, ctx in enumerate(self._ctx_postings):
+            if ctx:
+                self._ctx_postings[tid] = array("i", (d for d in ctx if alive[d]))
+        for doc in range(len(self._ids)):
+            if not alive[doc]:
+                self._doc_terms[doc] = array("i")
+                self._doc_ctx[doc] = None
+        self._dead = 0
+
+    # ----------------------------------------------------------------------------- speakers
 
     def find_speakers(self, name: str, *, limit: int = 5) -> list[tuple[str, float]]:
         """Return (speaker id, score 0..1) of speakers whose names or roles match ``name``."""
-        raise NotImplementedError
+        found: dict[int, float] = {}
+        mention = self._mentions(words(name), whole=True)
+        for m in mention:
+            for speaker_id, weight in m.speakers.items():
+                num = self._speaker_num[speaker_id]
+                found[num] = max(found.get(num, 0.0), weight)
+        if not found:
+            phrase = " ".join(words(name))
+            hits = process.extract(
+                phrase, list(self._names), scorer=fuzz.WRatio, score_cutoff=80, limit=limit * 2
+            )
+            for key, score, _ in hits:
+                for num, weight in self._names[key].items():
+                    found[num] = max(found.get(num, 0.0), weight * score / 100)
+        ranked = sorted(found.items(), key=lambda item: -item[1])[:limit]
+        return [(self._speaker_ids[num], round(score, 4)) for num, score in ranked]
+
+    def _name_tokens_sorted(self) -> list[str]:
+        if self._name_token_list is None:
+            self._name_token_list = sorted(self._name_tokens)
+        return self._name_token_list
+
+    def _mentions(self, word_list: list[str], *, whole: bool = False) -> list[Mention]:
+        """Find the spans of ``word_list`` that name speakers (longest first, typos allowed)."""
+        found: list[Mention] = []
+        used = [False] * len(word_list)
+        n_words = len(word_list)
+        for size in range(min(6, n_words), 0, -1):
+            for start in range(0, n_words - size + 1):
+                if any(used[start : start + size]):
+                    continue
+                span = word_list[start : start + size]
+                if span[0] == "the" and size > 1:
+                    span = span[1:]
+                holders = self._names.get(" ".join(span))
+                if holders is None or (size == 1 and span[0] in STOP_WORDS):
+                    continue
+                found.append(Mention(start, start + size, self._speaker_weights(holders)))
+                used[start : start + size] = [True] * size
+        tokens = self._name_tokens_sorted()
+        if tokens:
+            for pos, word in enumerate(word_list):
+                if used[pos] or len(word) < 4 or word in STOP_WORDS or word in QUESTION_WORDS:
+                    continue
+                if not whole and self._df_of(stem(word)) > 0:
+                    continue  # a known topic word, not a misspelt name
+                cutoff = 80 if len(word) <= 5 else 84
+                hit = process.extractOne(word, tokens, scorer=fuzz.ratio, score_cutoff=cutoff)
+                if hit is None:
+                    continue
+                score = hit[1] / 100
+                holders_set = self._name_tokens[hit[0]]
+                weights = {n: score * 0.95 for n in holders_set}
+                found.append(Mention(pos, pos + 1, self._speaker_weights(weights)))
+                used[pos] = True
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def _speaker_weights(self, holders: dict[int, float] | set[int]) -> dict[str, float]:
+        if isinstance(holders, set):
+            holders = dict.fromkeys(holders, 1.0)
+        return {
+            self._speaker_ids[num]: weight
+            for num, weight in holders.items()
+            if self._speaker_ids[num] in self._speakers
+        }
+
+    # ----------------------------------------------------------------------------- queries
+
+    def _df_of(self, term: str) -> int:
+        tid = self._term_ids.get(term)
+        return 0 if tid is None else self._df[tid]
+
+    def _idf(self, df: int) -> float:
+        n = max(self._live, 1)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def _vocab(self) -> list[str]:
+        if self._sorted_vocab is None:
+            self._sorted_vocab = sorted(t for t, tid in self._term_ids.items() if self._df[tid])
+        return self._sorted_vocab
+
+    def _alternatives(self, word: str) -> list[tuple[int, float]]:
+        """Map a question word onto index terms: exact stem, compound split, prefix, typo."""
+        term = stem(word)
+        tid = self._term_ids.get(term)
+        if tid is not None and self._df[tid] > 0:
+            return [(tid, 1.0)]
+        vocab = self._vocab()
+        out: list[tuple[int, float]] = []
+        if len(term) >= 3:
+            # "cams" -> "camera": a clipped word is the start of an indexed term.
+            pos = bisect_left(vocab, term)
+            while pos < len(vocab) and vocab[pos].startswith(term) and len(out) < 3:
+                out.append((self._term_ids[vocab[pos]], 0.8))
+                pos += 1
+        if out:
+            return out
+        if len(word) >= 4:
+            hits = process.extract(
+                term, vocab, scorer=fuzz.ratio, score_cutoff=80 if len(term) <= 6 else 75, limit=2
+            )
+            for hit, score, _ in hits:
+                out.append((self._term_ids[hit], 0.9 * score / 100))
+        return out
+
+    def _split_compound(self, word: str) -> list[str] | None:
+        """Split an unknown word into two indexed words ("bodycams" -> "body", "cams")."""
+        for cut in range(3, len(word) - 2):
+            left, right = word[:cut], word[cut:]
+            if self._df_of(stem(left)) and (
+                self._df_of(stem(right)) or self._has_prefix(stem(right))
+            ):
+                return [left, right]
+        return None
+
+    def _has_prefix(self, term: str) -> bool:
+        vocab = self._vocab()
+        pos = bisect_left(vocab, term)
+        return len(term) >= 3 and pos < len(vocab) and vocab[pos].startswith(term)
+
+    def _slots(self, topic: Iterable[str]) -> list[_Slot]:
+        slots: list[_Slot] = []
+        seen: set[str] = set()
+        unknown_idf = self._idf(0)
+        for word in topic:
+            if word in STOP_WORDS or word in QUESTION_WORDS or word in seen:
+                continue
+            seen.add(word)
+            parts = [word]
+            if not self._df_of(stem(word)) and len(word) >= 6:
+                parts = self._split_compound(word) or parts
+            for part in parts:
+                alts = self._alternatives(part)
+                idf = max((self._idf(self._df[t]) for t, _ in alts), default=unknown_idf)
+                slots.append(_Slot(part, alts, idf))
+        return slots
+
+    def search(self, question: str, *, limit: int = 3) -> list[Match]:
+        """Return the best statements for a question, [] when nothing matches well."""
+        scored = self.score(question, limit=limit)
+        return [m for m in scored if m.score >= self.threshold]
+
+    def score(self, question: str, *, limit: int = 3) -> list[Match]:
+        """Return the best statements for a question with their scores, without abstaining."""
+        if not self._live or limit <= 0:
+            return []
+        word_list = words(question)
+        parsed = parse(question, self._mentions(word_list))
+        slots = self._slots(parsed.topic)
+        speakers: dict[int, float] | None = None
+        if parsed.mention is not None:
+            speakers = {
+                self._speaker_num[sid]: weight for sid, weight in parsed.mention.speakers.items()
+            }
+        if not slots:
+            if speakers is None:
+                return []
+            return self._speaker_statements(speakers, limit)
+        candidates = self._candidates(slots, speakers)
+        if parsed.intent is Intent.WHO_SAID:
+            with_speaker = [d for d in candidates if self._doc_speaker[d] != _NO_SPEAKER]
+            candidates = with_speaker or candidates
+        idf: dict[int, float] = {}
+        ranked = sorted(
+            (self._score_doc(doc, slots, idf) for doc in candidates),
+            key=lambda s: (-s.score, s.doc),
+        )
+        if speakers is not None:
+            for item in ranked:
+                item.score *= speakers.get(self._doc_speaker[item.doc], 0.0)
+            ranked.sort(key=lambda s: (-s.score, s.doc))
+        return self._group(ranked, parsed, limit)
+
+    def _speaker_statements(self, speakers: dict[int, float], limit: int) -> list[Match]:
+        out: list[Match] = []
+        for num, weight in sorted(speakers.items(), key=lambda item: -item[1]):
+            for doc in self._speaker_docs[num]:
+                statement_id = self._ids[doc]
+                if statement_id is not None:
+                    out.append(Match(statement_id, round(weight, 4)))
+        return out[:limit]
+
+    def _candidates(self, slots: list[_Slot], speakers: dict[int, float] | None) -> list[int]:
+        """Phase one: docs that share rare terms with the question, best BM25 first."""
+        if speakers is not None:
+            docs = [d for num in speakers for d in self._speaker_docs[num] if self._alive[d]]
+            if len(docs) <= 4 * _CANDIDATES:
+                return docs
+        acc: dict[int, float] = {}
+        avg = self._total_len / max(self._live, 1)
+        k_short = _K1 * (1 - _B)
+        k_long = _K1 * _B / max(avg, 1e-9)
+        doc_terms = self._doc_terms
+        alts = sorted(
+            ((tid, weight * self._idf(self._df[tid])) for slot in slots for tid, weight in slot.alternatives),
+            key=lambda item: -item[1],
+        )
+        for tid, weight in alts:
+            postings = self._postings[tid]
+            if len(postings) > _COMMON_POSTINGS and acc:
+                continue
+            gain = weight * (_K1 + 1)
+            for doc in postings:
+                norm = 1 + k_short + k_long * len(doc_terms[doc])
+                acc[doc] = acc.get(doc, 0.0) + gain / norm
+            ctx = self._ctx_postings[tid]
+            if ctx is not None and len(ctx) <= _COMMON_POSTINGS:
+                gain = weight * _CONTEXT_WEIGHT
+                for doc in ctx:
+                    acc[doc] = acc.get(doc, 0.0) + gain
+        alive = self._alive
+        if speakers is not None:
+            speaker_of = self._doc_speaker
+            return heapq.nlargest(
+                _CANDIDATES,
+                (d for d in acc if alive[d] and speaker_of[d] in speakers),
+                key=acc.__getitem__,
+            )
+        return heapq.nlargest(_CANDIDATES, (d for d in acc if alive[d]), key=acc.__getitem__)
+
+    def _score_doc(self, doc: int, slots: list[_Slot], idf: dict[int, float]) -> _Scored:
+        """Phase two: score one candidate exactly (0..1) from its stored terms."""
+        doc_terms = self._doc_terms[doc]
+        ctx = self._doc_ctx[doc]
+        ctx_set = set(ctx) if ctx is not None else ()
+        avg = self._total_len / max(self._live, 1)
+        norm = _K1 * (1 - _B + _B * len(doc_terms) / max(avg, 1e-9))
+        total = 0.0
+        gained = 0.0
+        matched: list[str] = []
+        hit_terms: set[int] = set()
+        hit_slots: list[int] = []
+        for slot in slots:
+            total += slot.idf
+            best = 0.0
+            best_tid = -1
+            for tid, weight in slot.alternatives:
+                tf = doc_terms.count(tid)
+                if tf:
+                    credit = weight * tf * (_K1 + 1) / (tf + norm)
+                elif tid in ctx_set:
+                    credit = weight * _CONTEXT_WEIGHT
+                else:
+                    continue
+                if credit > best:
+                    best, best_tid = credit, tid
+            if best > 0:
+                gained += best * slot.idf
+                matched.append(slot.word)
+                hit_terms.add(best_tid)
+                hit_slots.append(len(hit_terms))
+            else:
+                hit_slots.append(0)
+        coverage = min(1.0, gained / total) if total else 0.0
+        pair_share = self._pair_share(doc_terms, slots, hit_slots)
+        doc_mass = 0.0
+        for tid in set(doc_terms):
+            weight = idf.get(tid)
+            if weight is None:
+                weight = idf[tid] = self._idf(self._df[tid])
+            doc_mass += weight
+        hit_mass = sum(idf.get(t) or self._idf(self._df[t]) for t in hit_terms)
+        doc_cover = min(1.0, hit_mass / doc_mass) if doc_mass else 0.0
+        self._last_features = (coverage, doc_cover, pair_share)
+        return _Scored(doc, min(1.0, _combine(coverage, doc_cover, pair_share)), tuple(matched))
+
+    @staticmethod
+    def _pair_share(doc_terms: array[int], slots: list[_Slot], hit_slots: list[int]) -> float:
+        """Return the share of adjacent question word pairs that are (nearly) adjacent here."""
+        if len(slots) < 2:
+            return 0.0
+        pairs = 0
+        for i in range(len(slots) - 1):
+            if not (hit_slots[i] and hit_slots[i + 1]):
+                continue
+            left = {t for t, _ in slots[i].alternatives}
+            right = {t for t, _ in slots[i + 1].alternatives}
+            starts = [p for p, t in enumerate(doc_terms) if t in left]
+            if any(
+                doc_terms[p + k] in right
+                for p in starts
+                for k in (1, 2)
+                if p + k < len(doc_terms)
+            ):
+                pairs += 1
+        return pairs / (len(slots) - 1)
+
+    def _group(self, ranked: list[_Scored], parsed: Question, limit: int) -> list[Match]:
+        """Fold near-identical statements from other articles into the best one."""
+        out: list[Match] = []
+        kept: list[tuple[_Scored, str, list[str]]] = []
+        for item in ranked:
+            if len(kept) >= limit:
+                break
+            key = " ".join(words(self._texts[item.doc]))
+            for first, first_key, also in kept:
+                if (
+                    self._doc_article[first.doc] != self._doc_article[item.doc]
+                    and fuzz.ratio(key, first_key) >= 92
+                ):
+                    also.append(self._ids[item.doc] or "")
+                    break
+            else:
+                kept.append((item, key, []))
+        for item, _, also in kept[:limit]:
+            statement_id = self._ids[item.doc]
+            if statement_id is None:
+                continue
+            contradicts = parsed.intent is Intent.CLAIM and self._contradicts(parsed, item.doc)
+            out.append(
+                Match(
+                    statement_id,
+                    round(item.score, 4),
+                    item.matched,
+                    contradicts,
+                    tuple(also),
+                )
+            )
+        return out
+
+    def _contradicts(self, parsed: Question, doc: int) -> bool:
+        """Return whether a statement seems to say the opposite of a pasted claim."""
+        text_words = words(self._texts[doc])
+        doc_stems = {stem(w) for w in text_words}
+        query_stems = {stem(w) for w in parsed.topic}
+        flipped = any(
+            OPPOSITE_OF.get(s, frozenset()) & doc_stems and s not in doc_stems for s in query_stems
+        )
+        return (is_negated(list(parsed.topic)) != is_negated(text_words)) != flipped
+
+    # ----------------------------------------------------------------------------- quotes
 
     def quotes(self, speaker_id: str, *, topic: str | None = None, limit: int = 50) -> list[Match]:
         """Return a speaker's statements, ranked by ``topic`` when given (else reading order)."""
-        raise NotImplementedError
+        num = self._speaker_num.get(speaker_id)
+        if num is None:
+            return []
+        docs = [d for d in self._speaker_docs[num] if self._alive[d]]
+        if topic is None or not topic.strip():
+            return [Match(self._ids[d] or "", 1.0) for d in docs[:limit]]
+        slots = self._slots(words(topic))
+        ranked = sorted(
+            (self._score_doc(d, slots, {}) for d in docs), key=lambda s: (-s.score, s.doc)
+        )
+        return [
+            Match(self._ids[s.doc] or "", round(s.score, 4), s.matched)
+            for s in ranked[:limit]
+            if s.matched
+        ]

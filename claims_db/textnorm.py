@@ -1,0 +1,147 @@
+"""Text normalisation for search: cleaning, tokenising, stop words, stemming, negation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+
+# Folded before tokenising so that curly and straight apostrophes/quotes look alike.
+_CHAR_MAP = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": " ",
+        "\u2014": " ",
+        "\u2026": " ",
+        "\u00a0": " ",
+    }
+)
+
+_URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.IGNORECASE)
+# "… — Ilhan Omar (@IlhanMN) January 6, 2020": the signature of an embedded tweet.
+_TWEET_SIGNATURE = re.compile(
+    r"\s[\u2014\-]{1,2}\s[^\n]{0,80}?\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
+)
+_HANDLE = re.compile(r"@(\w+)")
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+NEGATIONS = frozenset(
+    {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot", "without"}
+)
+
+# Contractions whose first part is not recoverable by cutting "n't".
+_IRREGULAR_NEGATIVES = {"won't": "will", "can't": "can", "shan't": "shall", "ain't": "is"}
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all am an and any anything are as at be because been before
+    being below between both but by could did do does doing down during each few for from further
+    had has have having he her here hers herself him himself his how i if in into is it its itself
+    just me more most my myself of off on once only or other our ours ourselves out over own same
+    she should so some such than that the their theirs them themselves then there these they this
+    those through to too under until up very was we were what when where which while who whom why
+    will with would you your yours yourself yourselves also s t d ll m re ve y us via amp rt
+    can may might must shall
+    """.split()
+) | NEGATIONS
+
+# Words that frame a question rather than carry its topic.
+QUESTION_WORDS = frozenset(
+    """
+    say says said saying tell tells told telling think thinks thought claim claims claimed
+    anything something everything ever really whether please know
+    """.split()
+)
+
+# Pairs of words that flip the meaning of an otherwise similar statement.
+_OPPOSITES: tuple[tuple[str, str], ...] = (
+    ("support", "oppos"),
+    ("increas", "decreas"),
+    ("rise", "fall"),
+    ("rais", "lower"),
+    ("approv", "reject"),
+    ("allow", "ban"),
+    ("allow", "prohibit"),
+    ("win", "lose"),
+    ("won", "lost"),
+    ("true", "fals"),
+    ("legal", "illeg"),
+    ("agre", "disagre"),
+    ("accept", "refus"),
+    ("pass", "fail"),
+    ("more", "less"),
+    ("requir", "optional"),
+    ("expand", "cut"),
+    ("start", "stop"),
+    ("open", "close"),
+    ("up", "down"),
+    ("alive", "dead"),
+    ("guilti", "innoc"),
+)
+OPPOSITE_OF: dict[str, frozenset[str]] = {}
+for _a, _b in _OPPOSITES:
+    OPPOSITE_OF[_a] = OPPOSITE_OF.get(_a, frozenset()) | {_b}
+    OPPOSITE_OF[_b] = OPPOSITE_OF.get(_b, frozenset()) | {_a}
+
+
+def _split_camel(match: re.Match[str]) -> str:
+    return " " + _CAMEL.sub(" ", match.group(1)).replace("_", " ") + " "
+
+
+def clean(text: str) -> str:
+    """Return ``text`` with URLs, tweet signatures and emojis removed and tags split into words.
+
+    ``#BodyCams`` becomes ``Body Cams`` and ``@IlhanMN`` becomes ``Ilhan MN``: hashtags and
+    handles often carry the topic or the speaker of a tweet.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    text = _URL.sub(" ", text)
+    text = _TWEET_SIGNATURE.sub(" ", text)
+    text = _HASHTAG.sub(_split_camel, text)
+    return _HANDLE.sub(_split_camel, text)
+
+
+def words(text: str) -> list[str]:
+    """Return the lower-cased words of cleaned ``text``, contractions expanded.
+
+    ``wasn't`` gives ``was``, ``not``; ``Noem's`` gives ``noem``.
+    """
+    out: list[str] = []
+    for raw in _WORD.findall(clean(text)):
+        word = raw.lower()
+        if "'" in word:
+            if word in _IRREGULAR_NEGATIVES:
+                out.extend((_IRREGULAR_NEGATIVES[word], "not"))
+                continue
+            if word.endswith("n't"):
+                out.extend((word[:-3], "not"))
+                continue
+            word = word.split("'", 1)[0]
+        out.append(word)
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Return the Snowball (Porter 2) stem of a lower-cased word."""
+    return str(_STEMMER.stemWord(word))
+
+
+def terms(text: str) -> list[str]:
+    """Return the index terms of ``text``: stemmed words without stop words, in order."""
+    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+
+def is_negated(word_list: list[str]) -> bool:
+    """Return whether a word list carries an odd number of negations."""
+    return sum(1 for w in word_list if w in NEGATIONS) % 2 == 1
