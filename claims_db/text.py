@@ -91,6 +91,9 @@ _QUOTE_TABLE = str.maketrans(
         "\u00ad": None,
     }
 )
+# Removed before extraction: when a page has no article, trafilatura's fallback would
+# otherwise return the menu ("Home\nPolitics") as if it were the text.
+_PRUNE_XPATH = ["//nav", "//footer", "//*[@role='navigation']", "//*[@role='contentinfo']"]
 _WHITESPACE = re.compile(r"\s+")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
@@ -270,6 +273,7 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
         include_tables=True,
         include_images=False,
         include_links=False,
+        prune_xpath=_PRUNE_XPATH,
     )
     body = _normalise_newlines(str(getattr(extracted, "text", None) or "")).strip()
     if not body:
