@@ -1,0 +1,480 @@
+"""Attribution cues: who says it ("NAME said", "said NAME", "according to NAME") and what.
+
+Each cue verb found outside quotation marks is parsed into its subject (a name, a
+pronoun, a title such as "the president", an unnamed source, or an organisation's
+report), its addressee ("told CNN's Dana Bash"), and the reported clause, either after
+the verb ("said that ...") or before it ("..., Noem says"). Every look-around is bounded,
+so the work per cue is constant and a sentence of a million characters stays linear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from claims_db.extract.quotes import Quote
+from claims_db.extract.speakers import ROLE_NOUNS, Mention, SpeakerIndex
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """Return the whitespace-separated words of ``words`` as a set."""
+    return frozenset(words.split())
+
+
+_WINDOW = 240  # characters examined on each side of a cue
+_MAX_CUES = 12  # cues examined per sentence
+
+_SAY_VERBS = _wordset(
+    """
+    say says said tell tells told write writes wrote add adds added announce announces
+    announced argue argues argued insist insists insisted warn warns warned note notes noted
+    claim claims claimed explain explains explained declare declares declared acknowledge
+    acknowledges acknowledged admit admits admitted suggest suggests suggested tweet tweets
+    tweeted report reports reported conclude concludes concluded complain complains
+    complained respond responds responded reply replies replied lament laments lamented
+    predict predicts predicted maintain maintains maintained contend contends contended
+    assert asserts asserted recall recalls recalled observe observes observed remark remarks
+    remarked testify testifies testified confirm confirms confirmed emphasize emphasizes
+    emphasized stress stresses stressed counter counters countered concede concedes conceded
+    caution cautions cautioned boast boasts boasted allege alleges alleged clarify clarifies
+    clarified posted writing saying adding telling noting arguing warning claiming insisting
+    explaining alleging declaring
+    """
+)
+_QUOTE_ONLY = _wordset(
+    """
+    asked asks continued continues barked yelled screamed shouted joked jokes quipped quips
+    interjected exclaimed wondered chanted cried sang
+    """
+)
+_NEED_THAT = _wordset(
+    """
+    found finds showed shows pledged pledges promised promises vowed vows concluded
+    """
+)
+_PARTICIPLES = _wordset(
+    """
+    saying adding telling noting arguing warning claiming insisting explaining alleging
+    declaring writing
+    """
+)
+_ADDRESSING = _wordset("tell tells told telling warn warns warned remind reminded")
+CUES = _SAY_VERBS | _QUOTE_ONLY | _NEED_THAT
+_QUOTE_ONLY_SET = _QUOTE_ONLY
+_NEED_THAT_SET = _NEED_THAT
+
+PRONOUNS = _wordset("he she they it we")
+_OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they", "it": "it", "us": "we"}
+# Subjects that speak without a name: "a spokesman said" has speaker None.
+UNNAMED = _wordset(
+    """
+    spokesman spokeswoman spokesperson spokespeople official officials aide aides source
+    sources people experts analysts critics supporters crowd audience residents witnesses
+    investigators prosecutors authorities observers voters members staff staffers advisers
+    advisors allies opponents democrats republicans statement report reports
+    """
+)
+# Lower-case nouns that refer back to a named person ("the president", "the lawmaker").
+_PERSON_NOUNS = ROLE_NOUNS | _wordset(
+    """
+    lawmaker billionaire businessman businesswoman mogul tycoon frontrunner front-runner
+    nominee boy girl man woman veteran star politician incumbent challenger congressman
+    republican democrat pastor neurosurgeon doctor surgeon
+    """
+)
+_REPORT_NOUNS = _wordset(
+    """
+    investigation report statement study review analysis audit probe inquiry website memo
+    filing complaint lawsuit letter release survey poll findings account data
+    """
+)
+_SKIP_BEFORE = _wordset(
+    """
+    also has had have later then previously repeatedly publicly privately recently once
+    again first initially quickly finally simply often never further even still on last this
+    earlier late early monday tuesday wednesday thursday friday saturday sunday today
+    yesterday tonight week weekend month year night morning afternoon evening has had would
+    will
+    """
+)
+_ADVERBIAL_RE = re.compile(
+    r"(?:(?:on|last|this|next|earlier|late|early|later|since)\s+)?"
+    r"(?:(?:this|last|next)\s+)?"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|"
+    r"week|weekend|month|year|night|morning|afternoon|evening|also|later|again|previously|"
+    r"repeatedly|publicly|privately|recently|once|then|too|flatly|bluntly|simply|"
+    r"in\s+(?:a|an|his|her|their|its)\s+(?:[\w\-]+\s+){0,2}?(?:statement|interview|speech|"
+    r"tweet|post|email|e-mail|letter|op-ed|column|release|video|call|message|appearance|"
+    r"address|filing|memo|essay|book|note))\b,?\s*",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[\w\-]+(?:['\u2019][\w\-]+)*|[^\w\s]")
+_THAT_RE = re.compile(r"\bthat\s+", re.IGNORECASE)
+_OPENERS = "\"\u201c\u00ab\u201e'"
+
+
+class RefKind(StrEnum):
+    """What a subject phrase is."""
+
+    NAME = "name"
+    PRONOUN = "pronoun"
+    ROLE = "role"  # "the president"
+    UNNAMED = "unnamed"  # "a spokesman"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to a speaker in the text."""
+
+    kind: RefKind
+    start: int
+    end: int
+    word: str  # the pronoun or role noun, lower case; the name for NAME
+    mention: Mention | None = None
+    role: str = ""  # an appositive role ("a Republican senator")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One attribution: cue verb, speaker reference, addressee and reported clause."""
+
+    start: int
+    end: int
+    verb: str
+    ref: Ref | None
+    subject_start: int  # where the subject phrase begins (for clauses before it)
+    inverted: bool  # "..., said NAME"
+    addressee: Mention | None
+    clause: tuple[int, int] | None  # the reported clause after the cue
+    quote_at: int  # start of a quote that the cue introduces, or -1
+    participle: bool
+    quote_only: bool
+
+
+def find_cues(
+    text: str, start: int, end: int, quotes: Sequence[Quote], index: SpeakerIndex
+) -> list[Cue]:
+    """Return the attribution cues of the sentence ``text[start:end]``."""
+    cues: list[Cue] = []
+    for match in _WORD_RE.finditer(text, start, end):
+        low = match.group().lower()
+        if low == "according":
+            nxt = _WORD_RE.match(text, _skip_space(text, match.end(), end), end)
+            if nxt is None or nxt.group().lower() != "to":
+                continue
+            cue_end, verb = nxt.end(), "according to"
+        elif low in CUES:
+            cue_end, verb = match.end(), low
+        else:
+            continue
+        if _in_quote(match.start(), quotes):
+            continue
+        cue = _parse(text, start, end, match.start(), cue_end, verb, quotes, index)
+        if cue is not None:
+            cues.append(cue)
+            if len(cues) >= _MAX_CUES:
+                break
+    return cues
+
+
+def _in_quote(pos: int, quotes: Sequence[Quote]) -> bool:
+    return any(q.start <= pos < q.end for q in quotes)
+
+
+def _skip_space(text: str, pos: int, end: int) -> int:
+    while pos < end and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _segment_start(start: int, pos: int, quotes: Sequence[Quote]) -> int:
+    seg = max(start, pos - _WINDOW)
+    for q in quotes:
+        if q.end <= pos:
+            seg = max(seg, q.end)
+    return seg
+
+
+def _parse(
+    text: str,
+    start: int,
+    end: int,
+    cue_start: int,
+    cue_end: int,
+    verb: str,
+    quotes: Sequence[Quote],
+    index: SpeakerIndex,
+) -> Cue | None:
+    seg = _segment_start(start, cue_start, quotes)
+    participle = verb in _PARTICIPLES
+    inverted = False
+    addressee: Mention | None = None
+    ref: Ref | None = None
+    if verb == "according to":
+        ref = _ref_after(text, cue_end, end, index, allow_object=True)
+        if ref is None:
+            return None
+        return _according(text, start, end, cue_start, ref, quotes)
+    subject_start = cue_start
+    if not participle:
+        ref, subject_start = _subject_before(text, seg, cue_start, index)
+    after = cue_end
+    if ref is None and not participle:
+        if _ends_clause(text, seg, cue_start):
+            ref = _ref_after(text, cue_end, end, index, allow_object=False)
+            if ref is not None:
+                inverted = True
+                after = ref.end
+        if ref is None:
+            return None
+    clause: tuple[int, int] | None = None
+    quote_at = -1
+    if not inverted:
+        pos = cue_end
+        if verb in _ADDRESSING:
+            addressee, pos = _addressee(text, pos, end, index)
+        clause, quote_at = _clause_after(text, pos, end, verb, quotes)
+    else:
+        clause = None
+    if verb in _QUOTE_ONLY_SET:
+        clause = None
+    del after
+    return Cue(
+        cue_start,
+        cue_end,
+        verb,
+        ref,
+        subject_start,
+        inverted,
+        addressee,
+        clause,
+        quote_at,
+        participle,
+        verb in _QUOTE_ONLY_SET,
+    )
+
+
+def _according(
+    text: str, start: int, end: int, cue_start: int, ref: Ref, quotes: Sequence[Quote]
+) -> Cue:
+    pos = _skip_space(text, ref.end, end)
+    clause: tuple[int, int] | None = None
+    if pos < end and text[pos] == ",":
+        clause = _clause_span(text, pos + 1, end)
+        if clause is not None and len(_WORD_RE.findall(text, clause[0], clause[1])) < 3:
+            clause = None
+    return Cue(
+        cue_start, ref.end, "according to", ref, cue_start, False, None, clause, -1, False, False
+    )
+
+
+def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text, start, end)]
+
+
+def _subject_before(
+    text: str, seg: int, cue_start: int, index: SpeakerIndex
+) -> tuple[Ref | None, int]:
+    toks = _tokens(text, seg, cue_start)
+    i = len(toks) - 1
+    while i >= 0 and toks[i][2].lower() in _SKIP_BEFORE:
+        i -= 1
+    if i < 0:
+        return None, cue_start
+    s, e, word = toks[i]
+    low = word.lower()
+    if low in PRONOUNS:
+        return Ref(RefKind.PRONOUN, s, e, low), s
+    if word == ",":
+        return _appositive(text, toks, i, index)
+    mention = index.by_end.get(e)
+    if mention is not None:
+        return Ref(RefKind.NAME, mention.full_start, mention.end, mention.name, mention), (
+            mention.full_start
+        )
+    return _noun_subject(text, toks, i, index)
+
+
+def _appositive(
+    text: str, toks: list[tuple[int, int, str]], comma: int, index: SpeakerIndex
+) -> tuple[Ref | None, int]:
+    j = comma - 1
+    while j >= 0 and comma - j <= 25 and toks[j][2] != ",":
+        j -= 1
+    if j < 1 or toks[j][2] != "," or comma - j < 2:
+        return None, toks[comma][0]
+    mention = index.by_end.get(toks[j - 1][1])
+    if mention is None:
+        return None, toks[comma][0]
+    role = text[toks[j + 1][0] : toks[comma - 1][1]]
+    first = role.split(" ", 1)
+    if first[0].lower() in ("a", "an", "the") and len(first) > 1:
+        role = first[1]
+    if first[0].lower() in ("who", "whose", "which", "where") or role[:1].isdigit():
+        role = ""
+    return (
+        Ref(RefKind.NAME, mention.full_start, mention.end, mention.name, mention, role),
+        mention.full_start,
+    )
+
+
+def _noun_subject(
+    text: str, toks: list[tuple[int, int, str]], i: int, index: SpeakerIndex
+) -> tuple[Ref | None, int]:
+    s, e, word = toks[i]
+    low = word.lower()
+    if low in _REPORT_NOUNS or low in ("campaign", "office", "spokesman", "spokeswoman"):
+        # "Customs and Border Protection's internal investigation found ..."
+        j = i - 1
+        while j >= 0 and i - j <= 4:
+            w = toks[j][2]
+            if w.endswith(("'s", "\u2019s")):
+                mention = index.by_end.get(toks[j][1] - 2)
+                if mention is not None and (mention.is_org or low in _REPORT_NOUNS):
+                    return Ref(
+                        RefKind.NAME, mention.full_start, mention.end, mention.name, mention
+                    ), mention.full_start
+                break
+            if not w.islower():
+                break
+            j -= 1
+    if low in UNNAMED or low in _REPORT_NOUNS:
+        j = max(0, i - 4)
+        return Ref(RefKind.UNNAMED, toks[j][0], e, low), toks[j][0]
+    if low in _PERSON_NOUNS:
+        j = i - 1
+        while j >= 0 and i - j <= 4:
+            w = toks[j][2].lower()
+            if w in ("the", "a", "an", "this"):
+                kind = RefKind.ROLE if w in ("the", "this") else RefKind.UNNAMED
+                return Ref(kind, toks[j][0], e, low), toks[j][0]
+            if not toks[j][2].isalpha() and "-" not in toks[j][2]:
+                break
+            j -= 1
+    return None, s
+
+
+def _ends_clause(text: str, seg: int, cue_start: int) -> bool:
+    """Return True when the text before a cue ends a clause or a quote ("..., said X")."""
+    i = cue_start - 1
+    while i >= seg and text[i].isspace():
+        i -= 1
+    return i >= seg and text[i] in ",\u201d\"'\u00bb" or i < seg
+
+
+def _ref_after(
+    text: str, pos: int, end: int, index: SpeakerIndex, *, allow_object: bool
+) -> Ref | None:
+    pos = _skip_space(text, pos, end)
+    mention = index.by_start.get(pos)
+    if mention is not None:
+        return Ref(RefKind.NAME, mention.full_start, mention.end, mention.name, mention)
+    toks = _tokens(text, pos, min(end, pos + 80))
+    if not toks:
+        return None
+    s, e, word = toks[0]
+    low = word.lower()
+    if low in PRONOUNS or (allow_object and low in _OBJECT_PRONOUNS):
+        return Ref(RefKind.PRONOUN, s, e, _OBJECT_PRONOUNS.get(low, low))
+    if low in ("the", "a", "an", "one", "two", "several", "some", "many") or low in UNNAMED:
+        for k in range(0 if low in UNNAMED else 1, min(len(toks), 5)):
+            w = toks[k][2]
+            wl = w.lower()
+            m = index.by_start.get(toks[k][0])
+            if m is not None and m.is_org and wl not in UNNAMED:
+                # "according to the Washington Post"
+                return Ref(RefKind.NAME, m.full_start, m.end, m.name, m)
+            if wl in UNNAMED:
+                return Ref(RefKind.UNNAMED, s, toks[k][1], wl)
+            if wl in _PERSON_NOUNS and low == "the":
+                return Ref(RefKind.ROLE, s, toks[k][1], wl)
+            if not w.isalpha():
+                break
+    return None
+
+
+def _addressee(text: str, pos: int, end: int, index: SpeakerIndex) -> tuple[Mention | None, int]:
+    """Skip the person told ("told CNN's Dana Bash") and return it with the position after."""
+    toks = _tokens(text, pos, min(end, pos + 120))
+    found: Mention | None = None
+    after = pos
+    for k, (s, e, word) in enumerate(toks[:10]):
+        low = word.lower()
+        if low == "that" or low in PRONOUNS or word in (",", ":") or word[0] in _OPENERS:
+            break
+        if k > 0 and _ADVERBIAL_RE.match(text, s) and low not in ("the",):
+            break
+        mention = index.by_start.get(s)
+        if mention is not None:
+            found = mention
+        after = e
+        if word.endswith(("'s", "\u2019s")):
+            continue
+    if found is not None and found.end > after:
+        after = found.end
+    return found, after
+
+
+def _clause_after(
+    text: str, pos: int, end: int, verb: str, quotes: Sequence[Quote]
+) -> tuple[tuple[int, int] | None, int]:
+    """Return the reported clause after a cue and the start of a quote it introduces."""
+    for _ in range(4):
+        pos = _skip_space(text, pos, end)
+        m = _ADVERBIAL_RE.match(text, pos, end)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+    pos = _skip_space(text, pos, end)
+    if pos < end and text[pos] in ":,":
+        pos = _skip_space(text, pos + 1, end)
+    that = _THAT_RE.match(text, pos, end)
+    saw_that = that is not None
+    if that is not None:
+        pos = that.end()
+    for q in quotes:
+        if q.start == pos:
+            return _clause_span(text, pos, end), pos
+    if pos >= end or not saw_that and verb in _NEED_THAT_SET:
+        if verb in _NEED_THAT_SET:
+            return _that_later(text, pos, end, quotes), -1
+        return None, -1
+    first = _WORD_RE.match(text, pos, end)
+    if first is None:
+        return None, -1
+    low = first.group().lower()
+    if not saw_that and (
+        low in _PREPOSITIONS or not first.group()[0].isalnum() or low in ("to", "so")
+    ):
+        return _that_later(text, pos, end, quotes), -1
+    return _clause_span(text, pos, end), -1
+
+
+_PREPOSITIONS = _wordset(
+    """
+    in on at during to from after before while about of with by for as into over under since
+    until upon via through amid among against when
+    """
+)
+
+
+def _that_later(text: str, pos: int, end: int, quotes: Sequence[Quote]) -> tuple[int, int] | None:
+    limit = min(end, pos + _WINDOW)
+    for m in _THAT_RE.finditer(text, pos, limit):
+        if not _in_quote(m.start(), quotes):
+            return _clause_span(text, m.end(), end)
+    return None
+
+
+def _clause_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    if end > start and text[end - 1] == "." and not (end - start > 2 and text[end - 3] == "."):
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    if end - start < 3 or len(_WORD_RE.findall(text, start, min(end, start + 60))) < 2:
+        return None
+    return start, end

@@ -1,0 +1,367 @@
+"""Name mentions, canonical names, roles and the resolution of later references.
+
+A mention is a run of capitalised words ("Secretary Kristi Noem"); its leading titles
+become roles and the rest is the name. The canonical name of a person is the first
+mention with two or more name words; later last names ("Noem"), honorifics
+("Mr. Noem") and titles ("the president") resolve to it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from claims_db.models import ExtractedSpeaker, SpeakerKind
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """Return the whitespace-separated words of ``words`` as a set."""
+    return frozenset(words.split())
+
+
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"
+_TOKEN = rf"[{_UPPER}][\w\-]*(?:['\u2019](?![sS]\b)[\w\-]+)*\.?"
+_CONNECTOR = r"(?:of|and|for|the|de|del|della|da|di|dos|van|von|der|den|la|le|du|bin|ibn|al|el|&)"
+_NAME_RE = re.compile(
+    rf"(?<![\w'\u2019\-]){_TOKEN}(?:[ \u00a0](?:{_CONNECTOR}[ \u00a0])*{_TOKEN})*"
+)
+_SPACE_RE = re.compile("[ \u00a0]+")
+_WORD_RE = re.compile(r"[\w\-]+(?:['\u2019][\w\-]+)*|[^\w\s]")
+
+_PERSON_CONNECTORS = _wordset("de del della da di dos van von der den la le du bin ibn al el")
+_NAME_CONNECTORS = _wordset("of and for the &") | _PERSON_CONNECTORS
+
+TITLES = _wordset(
+    """
+    president vice secretary sen senator sens rep reps representative congressman
+    congresswoman gov governor mayor judge justice dr mr mrs ms miss mx gen general lt col
+    sgt capt adm admiral chief speaker leader whip minister premier chancellor king queen
+    prince princess pope rev reverend sheriff commissioner chairman chairwoman chair
+    director ambassador councilman councilwoman professor prof attorney officer detective
+    agent candidate nominee sir dame lord lady deputy former acting majority minority
+    """
+)
+# Titles that say nothing about the role ("Mr. Trump").
+HONORIFICS = _wordset("mr mrs ms miss mx dr sir dame")
+_TITLE_MODIFIERS = _wordset(
+    """
+    vice deputy former acting majority minority house senate state us u.s democratic
+    republican assistant associate chief executive first lieutenant attorney general prime
+    foreign defense homeland security white press
+    """
+)
+
+ORG_WORDS = _wordset(
+    """
+    department agency protection service services committee commission council party
+    campaign bureau institute university college association foundation office court times
+    post journal news network press inc corp corporation company co group center centre
+    board union congress senate house administration ministry police project magazine
+    tribune herald gazette reuters fund organization organisation coalition society
+    federation league alliance authority command force forces army navy guard patrol
+    enforcement customs security commission caucus club trust bank media television radio
+    channel review telegraph guardian observer economist politico breitbart bloomberg
+    university school hospital church republicans democrats
+    """
+)
+_KNOWN_ORGS = _wordset(
+    """
+    reuters politico breitbart bloomberg univision fusion twitter facebook google congress
+    realclearpolitics gallup pew quinnipiac nbc cbs abc cnn msnbc fox afp ap
+    """
+)
+# Capitalised words that start sentences or headlines but never start a name.
+STOP_CAPS = _wordset(
+    """
+    the a an but and or so yet if when while after before since because although though as
+    at in on of for with without from to by during under over despite this that these those
+    it he she they we i you his her its their our my your who what where why how which there
+    here then now still also even just only last next early earlier later some many most
+    more all every each any no not one two three asked says said told according do does did
+    is are was were be been has have had will would can could should may might must monday
+    tuesday wednesday thursday friday saturday sunday today yesterday tomorrow meanwhile
+    however instead indeed already again perhaps maybe yes well oh mostly both either
+    neither other another such much few several after then thus hence new
+    """
+)
+_MONTHS = _wordset(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    """
+)
+# Role nouns that can directly precede a name ("press secretary Karoline Leavitt").
+ROLE_NOUNS = _wordset(
+    """
+    secretary spokesman spokeswoman spokesperson senator president director chairman
+    chairwoman adviser advisor strategist candidate governor mayor anchor reporter
+    correspondent host manager chief leader lawmaker official attorney judge justice
+    congressman congresswoman representative ambassador minister nominee hopeful founder
+    executive economist analyst professor commentator columnist pollster aide activist
+    sheriff commissioner lawyer officer agent journalist writer editor author
+    """
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A capitalised name in the text; ``text[start:end]`` is the name without titles."""
+
+    start: int
+    end: int
+    name: str
+    title: str  # leading titles as written ("Secretary", "Mr."), or ""
+    full_start: int  # start of the title, or ``start``
+    is_org: bool
+
+    @property
+    def words(self) -> int:
+        """Return how many words the name has."""
+        return len(self.name.split())
+
+
+def find_mentions(text: str, start: int = 0, end: int | None = None) -> list[Mention]:
+    """Return the name mentions of ``text[start:end]`` in text order."""
+    stop = len(text) if end is None else end
+    mentions: list[Mention] = []
+    for match in _NAME_RE.finditer(text, start, stop):
+        tokens = [
+            (m.start() + match.start(), m.end() + match.start())
+            for m in re.finditer(r"[^ \u00a0]+", match.group())
+        ]
+        for piece in _pieces(text, tokens):
+            mentions.extend(_mentions_of_piece(text, piece))
+    return mentions
+
+
+def _pieces(text: str, tokens: list[tuple[int, int]]) -> Iterable[list[tuple[int, int]]]:
+    """Split a capitalised run at words that cannot be part of a name."""
+    piece: list[tuple[int, int]] = []
+    for start, end in tokens:
+        word = text[start:end]
+        bare = word.rstrip(".").lower()
+        if bare in STOP_CAPS and not (piece and bare in _NAME_CONNECTORS):
+            if piece:
+                yield piece
+            piece = []
+            continue
+        if word.endswith(".") and len(bare) > 1 and bare not in TITLES:
+            # "Trump." ends a sentence: keep the word without the period, then stop.
+            piece.append((start, end - 1))
+            yield piece
+            piece = []
+            continue
+        piece.append((start, end))
+    if piece:
+        yield piece
+
+
+def _mentions_of_piece(text: str, piece: list[tuple[int, int]]) -> list[Mention]:
+    words = [text[s:e] for s, e in piece]
+    lows = [w.rstrip(".").lower() for w in words]
+    while piece and (lows[0] in _NAME_CONNECTORS or lows[0] in _MONTHS):
+        piece, words, lows = piece[1:], words[1:], lows[1:]
+    while piece and (lows[-1] in _NAME_CONNECTORS or lows[-1] in _MONTHS):
+        piece, words, lows = piece[:-1], words[:-1], lows[:-1]
+    if not piece:
+        return []
+    title_end = _title_length(lows)
+    name_piece = piece[title_end:]
+    if not name_piece:
+        return []
+    full_start = piece[0][0]
+    title = text[full_start : piece[title_end - 1][1]] if title_end else ""
+    name_lows = lows[title_end:]
+    if _is_org(text, name_piece, name_lows):
+        return [_mention(text, name_piece, title, full_start, True)]
+    # A person name: split at connectors that join two names ("Clinton and Sanders").
+    out: list[Mention] = []
+    run: list[tuple[int, int]] = []
+    run_title, run_start = title, full_start
+    for (s, e), low in zip(name_piece, name_lows, strict=True):
+        if low in _NAME_CONNECTORS and low not in _PERSON_CONNECTORS:
+            if run:
+                out.append(_mention(text, run, run_title, run_start, False))
+            run, run_title, run_start = [], "", -1
+            continue
+        if run_start < 0:
+            run_start = s
+        run.append((s, e))
+    if run:
+        out.append(_mention(text, run, run_title, run_start, False))
+    return out
+
+
+def _title_length(lows: Sequence[str]) -> int:
+    """Return how many leading words of a capitalised run are titles."""
+    last_title = -1
+    for i, low in enumerate(lows[:-1]):
+        if low in TITLES:
+            last_title = i
+        elif low not in _TITLE_MODIFIERS and low != "of":
+            break
+    if last_title < 0:
+        return 0
+    n = last_title + 1
+    if n < len(lows) and lows[n] == "of":
+        # "Secretary of Homeland Security Kristi Noem": the name is the last two words.
+        return max(n, len(lows) - 2)
+    return n
+
+
+def _is_org(text: str, piece: Sequence[tuple[int, int]], lows: Sequence[str]) -> bool:
+    if any(low in ORG_WORDS for low in lows):
+        return True
+    if len(lows) == 1:
+        word = text[piece[0][0] : piece[0][1]].rstrip(".")
+        return lows[0] in _KNOWN_ORGS or (len(word) >= 2 and word.isupper() and word.isalpha())
+    return False
+
+
+def _mention(
+    text: str, piece: Sequence[tuple[int, int]], title: str, full_start: int, is_org: bool
+) -> Mention:
+    start, end = piece[0][0], piece[-1][1]
+    name = " ".join(text[s:e] for s, e in piece)
+    return Mention(start, end, name, title, full_start, is_org)
+
+
+def role_before(text: str, mention: Mention) -> str:
+    """Return a lower-case role written just before a name ("press secretary"), or ""."""
+    window_start = max(0, mention.full_start - 80)
+    words = [
+        (m.start(), m.group()) for m in _WORD_RE.finditer(text, window_start, mention.full_start)
+    ]
+    if not words or words[-1][1].lower() not in ROLE_NOUNS:
+        return ""
+    first = len(words) - 1
+    while first > 0 and len(words) - first < 6:
+        word = words[first - 1][1]
+        low = word.lower()
+        if (
+            low in ROLE_NOUNS
+            or low in _TITLE_MODIFIERS
+            or (word[:1].isupper() and low not in STOP_CAPS)
+        ):
+            first -= 1
+        else:
+            break
+    return text[words[first][0] : words[-1][0] + len(words[-1][1])]
+
+
+@dataclass(slots=True)
+class _Entity:
+    name: str
+    kind: SpeakerKind
+    aliases: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+
+
+class SpeakerIndex:
+    """Every name of one article, and the resolution of references to canonical names."""
+
+    def __init__(self, text: str, mentions: Sequence[Mention]) -> None:
+        """Index the mentions of ``text`` (in text order)."""
+        self._text = text
+        self.mentions = list(mentions)
+        self.by_end = {m.end: m for m in self.mentions}
+        self._starts = [m.full_start for m in self.mentions]
+        self.by_start: dict[int, Mention] = {}
+        for m in self.mentions:
+            self.by_start.setdefault(m.full_start, m)
+            self.by_start.setdefault(m.start, m)
+        self._entities: dict[str, _Entity] = {}
+        self._full: dict[str, str] = {}
+        self._pair: dict[tuple[str, str], str] = {}
+        self._last: dict[str, list[tuple[int, str]]] = {}
+        for m in self.mentions:
+            if m.is_org or m.words < 2:
+                continue
+            words = m.name.lower().split()
+            key = (words[0], words[-1])
+            canonical = self._full.get(m.name.lower()) or self._pair.get(key) or m.name
+            self._full.setdefault(m.name.lower(), canonical)
+            self._pair.setdefault(key, canonical)
+            self._last.setdefault(words[-1], []).append((m.start, canonical))
+            entity = self._entity(canonical, SpeakerKind.PERSON)
+            self._note(entity, m)
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        """Return the mentions that start inside ``[start, end)``."""
+        i = bisect_right(self._starts, start - 1)
+        out: list[Mention] = []
+        while i < len(self.mentions) and self.mentions[i].full_start < end:
+            out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def _entity(self, name: str, kind: SpeakerKind) -> _Entity:
+        entity = self._entities.get(name)
+        if entity is None:
+            entity = _Entity(name, kind)
+            self._entities[name] = entity
+        return entity
+
+    def _note(self, entity: _Entity, m: Mention) -> None:
+        entity.positions.append(m.start)
+        if m.title:
+            bare = m.title.rstrip(".").lower()
+            if bare not in HONORIFICS and m.title not in entity.roles:
+                entity.roles.append(m.title)
+        role = role_before(self._text, m)
+        if role and role not in entity.roles:
+            entity.roles.append(role)
+
+    def resolve(self, m: Mention) -> str:
+        """Return the canonical name a mention refers to."""
+        low = m.name.lower()
+        if m.is_org:
+            return m.name
+        canonical = self._full.get(low)
+        if canonical is None:
+            words = low.split()
+            if len(words) >= 2:
+                canonical = self._pair.get((words[0], words[-1]), m.name)
+            else:
+                canonical = self._by_last_name(low, m.start) or m.name
+        return canonical
+
+    def _by_last_name(self, low: str, pos: int) -> str | None:
+        candidates = self._last.get(low)
+        if not candidates:
+            return None
+        starts = [c[0] for c in candidates]
+        i = bisect_right(starts, pos) - 1
+        return candidates[i][1] if i >= 0 else candidates[0][1]
+
+    def resolve_role(self, noun: str, pos: int) -> str | None:
+        """Return the person most recently mentioned before ``pos`` whose role ends in ``noun``."""
+        best: tuple[int, str] | None = None
+        for entity in self._entities.values():
+            if not any(r.rstrip(".").lower().split()[-1:] == [noun] for r in entity.roles):
+                continue
+            seen = [p for p in entity.positions if p < pos]
+            if seen and (best is None or seen[-1] > best[0]):
+                best = (seen[-1], entity.name)
+        return best[1] if best else None
+
+    def record(self, canonical: str, *, kind: SpeakerKind, alias: str, role: str = "") -> None:
+        """Note that ``canonical`` speaks, under the surface form ``alias``."""
+        entity = self._entity(canonical, kind)
+        entity.kind = kind
+        if alias and alias not in entity.aliases:
+            entity.aliases.append(alias)
+        if role and role not in entity.roles:
+            entity.roles.append(role)
+
+    def speakers(self, names: Iterable[str]) -> tuple[ExtractedSpeaker, ...]:
+        """Return the records of the given canonical names, in the order given."""
+        out: list[ExtractedSpeaker] = []
+        for name in names:
+            entity = self._entity(name, SpeakerKind.PERSON)
+            aliases = tuple(dict.fromkeys([name, *entity.aliases]))
+            out.append(ExtractedSpeaker(name, aliases, tuple(entity.roles), entity.kind))
+        return tuple(out)

@@ -1,0 +1,368 @@
+"""Statements of one article: quotes and reported speech with their speakers, and claims.
+
+Sentences are processed in text order with a little memory: the last speaker (for
+pronouns and continuation quotes) and the subject of the previous sentence (for a
+quote that follows a sentence naming its speaker).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from claims_db.extract.attribution import Cue, Ref, RefKind, find_cues
+from claims_db.extract.claims import is_claim
+from claims_db.extract.quotes import Quote, find_quotes
+from claims_db.extract.sentences import Sentence, split_paragraphs, split_sentences
+from claims_db.extract.speakers import SpeakerIndex, find_mentions
+from claims_db.models import ExtractedStatement, Extraction, Kind, SpeakerKind
+
+_WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
+_MIN_EMBEDDED_WORDS = 8  # shorter quoted fragments inside the author's sentence are not quotes
+_MAX_GAP_WORDS = 16  # words allowed between a quote and the cue that attributes it
+_MOSTLY_QUOTED = 0.7
+
+
+@dataclass(slots=True)
+class _Speaker:
+    name: str | None
+    kind: SpeakerKind
+    alias: str
+
+
+@dataclass(slots=True)
+class _State:
+    last: _Speaker | None = None  # most recent named speaker
+    last_at: int = -1  # sentence index of the last statement with a speaker
+    open_quote: _Speaker | None = None  # speaker of a quote left open at a paragraph end
+
+
+def run(text: str, *, title: str | None = None) -> Extraction:
+    """Extract every statement and speaker of ``text`` (see ``claims_db.extract.extract``)."""
+    paragraphs = split_paragraphs(text)
+    quotes = find_quotes(text, paragraphs)
+    sentences = split_sentences(text, paragraphs, quotes)
+    index = SpeakerIndex(text, find_mentions(text))
+    if title is None:
+        title = text[paragraphs[0][0] : paragraphs[0][1]] if paragraphs else ""
+    state = _State()
+    statements: list[ExtractedStatement] = []
+    speakers: dict[str, None] = {}
+    q_i = 0
+    for s_i, sentence in enumerate(sentences):
+        while q_i < len(quotes) and quotes[q_i].end <= sentence.start:
+            q_i += 1
+        mine: list[Quote] = []
+        j = q_i
+        while j < len(quotes) and quotes[j].start < sentence.end:
+            mine.append(quotes[j])
+            j += 1
+        found = _sentence_statements(text, sentence, s_i, sentences, mine, index, state)
+        if not found and not mine and is_claim(text, sentence):
+            found = [
+                _statement(
+                    text, Kind.CLAIM, sentence.start, sentence.end, sentence, None, None, None
+                )
+            ]
+        for st in found:
+            if st.speaker is not None:
+                speakers.setdefault(st.speaker, None)
+        statements.extend(found)
+    return Extraction(text, title, tuple(statements), index.speakers(speakers))
+
+
+def _statement(
+    text: str,
+    kind: Kind,
+    start: int,
+    end: int,
+    sentence: Sentence,
+    speaker: _Speaker | None,
+    cue: str | None,
+    addressee: str | None,
+) -> ExtractedStatement:
+    return ExtractedStatement(
+        kind=kind,
+        text=text[start:end],
+        start=start,
+        end=end,
+        sentence_start=min(sentence.start, start),
+        sentence_end=max(sentence.end, end),
+        speaker=speaker.name if speaker else None,
+        cue=cue,
+        addressee=addressee,
+    )
+
+
+def _resolve(ref: Ref | None, text: str, index: SpeakerIndex, state: _State) -> _Speaker | None:
+    """Return the speaker a reference names; None when it names nobody identifiable."""
+    if ref is None:
+        return None
+    if ref.kind is RefKind.NAME and ref.mention is not None:
+        m = ref.mention
+        name = index.resolve(m)
+        kind = SpeakerKind.ORGANISATION if m.is_org else SpeakerKind.PERSON
+        return _Speaker(name, kind, text[m.full_start : m.end])
+    if ref.kind is RefKind.PRONOUN:
+        last = state.last
+        if last is None or last.name is None:
+            return None
+        if ref.word in ("he", "she") and last.kind is not SpeakerKind.PERSON:
+            return None
+        return _Speaker(last.name, last.kind, ref.word)
+    if ref.kind is RefKind.ROLE:
+        role_name = index.resolve_role(ref.word, ref.start)
+        alias = text[ref.start : ref.end]
+        if role_name is not None:
+            return _Speaker(role_name, SpeakerKind.PERSON, alias)
+        if state.last is not None and state.last.kind is SpeakerKind.PERSON:
+            return _Speaker(state.last.name, SpeakerKind.PERSON, alias)
+        return None
+    return _Speaker(None, SpeakerKind.PERSON, text[ref.start : ref.end])
+
+
+def _words(text: str, start: int, end: int) -> int:
+    return sum(1 for _ in _WORD_RE.finditer(text, start, end))
+
+
+def _sentence_statements(
+    text: str,
+    sentence: Sentence,
+    s_i: int,
+    sentences: Sequence[Sentence],
+    quotes: Sequence[Quote],
+    index: SpeakerIndex,
+    state: _State,
+) -> list[ExtractedStatement]:
+    cues = find_cues(text, sentence.start, sentence.end, quotes, index)
+    out: list[tuple[int, ExtractedStatement]] = []
+    resolved: dict[int, _Speaker | None] = {}
+    participle_subject: _Speaker | None = None
+
+    def speaker_of(k: int) -> _Speaker | None:
+        if k not in resolved:
+            cue = cues[k]
+            if cue.participle:
+                resolved[k] = participle_subject or _sentence_subject(text, sentence, index, state)
+            else:
+                resolved[k] = _resolve(cue.ref, text, index, state)
+        return resolved[k]
+
+    for c_i, cue in enumerate(cues):
+        if not cue.participle and participle_subject is None:
+            participle_subject = speaker_of(c_i)
+
+    # Quotes first: attributed by an adjacent cue, carried over, or embedded in a clause.
+    claimed_quote_cues: set[int] = set()
+    for q in quotes:
+        k = _cue_after_quote(text, q, cues, quotes)
+        if k is None:
+            k = _cue_before_quote(q, cues)
+        standalone = _is_standalone(text, sentence, q, quotes)
+        speaker: _Speaker | None
+        cue_word: str | None = None
+        addressee: str | None = None
+        if k is not None:
+            speaker = speaker_of(k)
+            cue_word = cues[k].verb
+            told = cues[k].addressee
+            addressee = told.name if told is not None else None
+            claimed_quote_cues.add(k)
+        elif q.continued and state.open_quote is not None:
+            speaker = state.open_quote
+        elif standalone:
+            speaker = _carried(text, sentence, s_i, sentences, index, state)
+        else:
+            if _words(text, q.inner_start, q.inner_end) < _MIN_EMBEDDED_WORDS:
+                continue
+            host = _cue_containing(q, cues)
+            speaker = speaker_of(host) if host is not None else None
+            cue_word = cues[host].verb if host is not None else None
+        st = _statement(
+            text, Kind.DIRECT, q.inner_start, q.inner_end, sentence, speaker, cue_word, addressee
+        )
+        out.append((q.inner_start, st))
+        _remember(state, speaker, s_i)
+        if not q.closed and q.end >= sentence.end:
+            state.open_quote = speaker
+    # Reported clauses.
+    for k, cue in enumerate(cues):
+        span = cue.clause
+        if (
+            span is None
+            and not cue.inverted
+            and k not in claimed_quote_cues
+            or span is None
+            and cue.inverted
+            and k not in claimed_quote_cues
+        ):
+            span = _clause_before(text, sentence, cue, quotes)
+        if span is None or cue.quote_only or _mostly_quoted(text, span, quotes):
+            continue
+        speaker = speaker_of(k)
+        out.append(
+            (
+                span[0],
+                _statement(
+                    text,
+                    Kind.INDIRECT,
+                    span[0],
+                    span[1],
+                    sentence,
+                    speaker,
+                    cue.verb,
+                    cue.addressee.name if cue.addressee else None,
+                ),
+            )
+        )
+        _remember(state, speaker, s_i)
+    for k, cue in enumerate(cues):
+        if k in resolved and cue.ref is not None:
+            sp = resolved[k]
+            if sp is not None and sp.name is not None and cue.ref.kind is not RefKind.PRONOUN:
+                index.record(sp.name, kind=sp.kind, alias=sp.alias, role=cue.ref.role)
+    out.sort(key=lambda pair: pair[0])
+    return [st for _, st in out]
+
+
+def _remember(state: _State, speaker: _Speaker | None, s_i: int) -> None:
+    if speaker is not None and speaker.name is not None:
+        state.last = speaker
+        state.last_at = s_i
+
+
+def _cue_after_quote(
+    text: str, q: Quote, cues: Sequence[Cue], quotes: Sequence[Quote]
+) -> int | None:
+    """Return the cue of a `"...," NAME said` attribution that follows quote ``q``."""
+    for k, cue in enumerate(cues):
+        if cue.start < q.end:
+            continue
+        if any(q.end <= other.start < cue.start for other in quotes):
+            return None
+        gap_start = cue.subject_start if not cue.inverted else cue.start
+        if _words(text, q.end, min(gap_start, cue.start)) > _MAX_GAP_WORDS:
+            return None
+        between = text[q.end : cue.start]
+        if "." in between.replace("Mr.", "").replace("Mrs.", "").replace("Ms.", "").replace(
+            "Dr.", ""
+        ).replace("Sen.", "").replace("Rep.", "").replace("Gov.", ""):
+            return None
+        if not _ends_with_attribution_mark(text, q):
+            return None
+        return k
+    return None
+
+
+def _ends_with_attribution_mark(text: str, q: Quote) -> bool:
+    inner_tail = text[q.inner_end : q.end]
+    if "," in inner_tail:
+        return True
+    last = text[q.inner_end - 1 : q.inner_end]
+    if last in "?!\u2014-\u2026.":
+        return True
+    after = text[q.end : q.end + 2].lstrip()
+    return after.startswith((",", "\u2014"))
+
+
+def _cue_before_quote(q: Quote, cues: Sequence[Cue]) -> int | None:
+    """Return the cue that introduces quote ``q`` (`NAME said: "..."`)."""
+    for k, cue in enumerate(cues):
+        if cue.quote_at == q.start:
+            return k
+    return None
+
+
+def _cue_containing(q: Quote, cues: Sequence[Cue]) -> int | None:
+    for k, cue in enumerate(cues):
+        if cue.clause is not None and cue.clause[0] <= q.start < cue.clause[1]:
+            return k
+    for k, cue in enumerate(cues):
+        if cue.start > q.end:
+            return k
+    return None
+
+
+def _is_standalone(text: str, sentence: Sentence, q: Quote, quotes: Sequence[Quote]) -> bool:
+    """Return True when the quote is (almost) the whole sentence."""
+    outside = _words(text, sentence.start, q.start) + _words(text, q.end, sentence.end)
+    return outside <= 2
+
+
+def _carried(
+    text: str,
+    sentence: Sentence,
+    s_i: int,
+    sentences: Sequence[Sentence],
+    index: SpeakerIndex,
+    state: _State,
+) -> _Speaker | None:
+    """Return the speaker of a stand-alone quote: the previous sentence's speaker or subject."""
+    if s_i == 0:
+        return None
+    if state.last is not None and state.last_at == s_i - 1:
+        return state.last
+    return _sentence_subject(text, sentences[s_i - 1], index, state)
+
+
+def _sentence_subject(
+    text: str, sentence: Sentence, index: SpeakerIndex, state: _State
+) -> _Speaker | None:
+    """Return the named subject at the start of a sentence, if any."""
+    head = _WORD_RE.match(text, sentence.start, sentence.end)
+    if head is None:
+        return None
+    for m in index.mentions_in(sentence.start, min(sentence.end, sentence.start + 60))[:1]:
+        if _words(text, sentence.start, m.full_start) <= 1:
+            kind = SpeakerKind.ORGANISATION if m.is_org else SpeakerKind.PERSON
+            return _Speaker(index.resolve(m), kind, text[m.full_start : m.end])
+    low = head.group().lower()
+    if low in ("he", "she") and state.last is not None and state.last.kind is SpeakerKind.PERSON:
+        return state.last
+    return None
+
+
+def _clause_before(
+    text: str, sentence: Sentence, cue: Cue, quotes: Sequence[Quote]
+) -> tuple[int, int] | None:
+    """Return the clause before an attribution: "CLAUSE, NAME said." """
+    end = cue.subject_start if not cue.inverted else cue.start
+    if cue.verb == "according to":
+        end = cue.start
+    while end > sentence.start and text[end - 1].isspace():
+        end -= 1
+    if end <= sentence.start or text[end - 1] != ",":
+        return None
+    end -= 1
+    start = sentence.start
+    for q in quotes:
+        if q.end <= end and q.end > start and q.start <= start:
+            start = q.end
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    if _words(text, start, end) < 3:
+        return None
+    if any(q.start <= start and q.end >= end for q in quotes):
+        return None
+    return start, end
+
+
+def _mostly_quoted(text: str, span: tuple[int, int], quotes: Sequence[Quote]) -> bool:
+    total = _words(text, span[0], span[1])
+    if total == 0:
+        return True
+    quoted = 0
+    for q in quotes:
+        lo, hi = max(q.inner_start, span[0]), min(q.inner_end, span[1])
+        if lo < hi:
+            quoted += _words(text, lo, hi)
+    return quoted / total >= _MOSTLY_QUOTED
+
+
+def extract_text(text: str, *, title: str | None = None) -> Extraction:
+    """Alias of ``run`` kept for readability at call sites."""
+    return run(text, title=title)
+
+
+__all__ = ["extract_text", "find_quotes", "run"]
