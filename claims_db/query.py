@@ -7,18 +7,27 @@ from enum import StrEnum
 
 from claims_db.textnorm import words
 
+
+def _split(text: str) -> list[str]:
+    return text.split()
+
+
 _QUESTION_OPENERS = frozenset(
-    """
+    _split(
+        """
     what who whom whose which when where why how did does do is are was were has have had will
     would can could should shall may might
-    """.split()
+    """
+    )
 )
 _SAY_VERBS = frozenset(
-    """
+    _split(
+        """
     say says said saying tell tells told think thinks thought claim claims claimed tweet tweets
     tweeted write wrote writes announce announced announces state stated states argue argued
     believe believes believed feel feels felt
-    """.split()
+    """
+    )
 )
 _WHO_SAID_VERBS = _SAY_VERBS | frozenset({"called", "promised", "warned", "insisted", "suggested"})
 # Words just before a name that make the question about what that person said or did.

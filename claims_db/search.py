@@ -44,13 +44,13 @@ _SHORT_STATEMENT = 8
 _CANDIDATES = 50
 _COMMON_POSTINGS = 5000
 # Default score below which a question is answered with [].
-DEFAULT_THRESHOLD = 0.3
+DEFAULT_THRESHOLD = 0.1
 _NO_SPEAKER = -1
 
 
 def _combine(coverage: float, doc_cover: float, pair_share: float) -> float:
     """Blend the features of a candidate into one score in 0..1."""
-    return 0.6 * coverage + 0.25 * doc_cover * coverage**0.5 + 0.15 * pair_share
+    return 0.7 * coverage + 0.12 * doc_cover * math.sqrt(coverage) + 0.18 * pair_share
 
 
 @dataclass(slots=True)
@@ -67,6 +67,7 @@ class _Scored:
     doc: int
     score: float
     matched: tuple[str, ...]
+    features: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 class SearchIndex:
@@ -101,7 +102,6 @@ class SearchIndex:
         self._names: dict[str, dict[int, float]] = {}
         self._name_tokens: dict[str, set[int]] = {}
         self._name_token_list: list[str] | None = None
-        self._last_features: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     # ----------------------------------------------------------------------------- updates
 
@@ -475,7 +475,11 @@ class SearchIndex:
         k_long = _K1 * _B / max(avg, 1e-9)
         doc_terms = self._doc_terms
         alts = sorted(
-            ((tid, weight * self._idf(self._df[tid])) for slot in slots for tid, weight in slot.alternatives),
+            (
+                (tid, weight * self._idf(self._df[tid]))
+                for slot in slots
+                for tid, weight in slot.alternatives
+            ),
             key=lambda item: -item[1],
         )
         for tid, weight in alts:
@@ -542,10 +546,10 @@ class SearchIndex:
             if weight is None:
                 weight = idf[tid] = self._idf(self._df[tid])
             doc_mass += weight
-        hit_mass = sum(idf.get(t) or self._idf(self._df[t]) for t in hit_terms)
+        hit_mass = sum(idf.get(t, 0.0) or self._idf(self._df[t]) for t in hit_terms)
         doc_cover = min(1.0, hit_mass / doc_mass) if doc_mass else 0.0
-        self._last_features = (coverage, doc_cover, pair_share)
-        return _Scored(doc, min(1.0, _combine(coverage, doc_cover, pair_share)), tuple(matched))
+        score = min(1.0, _combine(coverage, doc_cover, pair_share))
+        return _Scored(doc, score, tuple(matched), (coverage, doc_cover, pair_share))
 
     @staticmethod
     def _pair_share(doc_terms: array[int], slots: list[_Slot], hit_slots: list[int]) -> float:
@@ -560,10 +564,7 @@ class SearchIndex:
             right = {t for t, _ in slots[i + 1].alternatives}
             starts = [p for p, t in enumerate(doc_terms) if t in left]
             if any(
-                doc_terms[p + k] in right
-                for p in starts
-                for k in (1, 2)
-                if p + k < len(doc_terms)
+                doc_terms[p + k] in right for p in starts for k in (1, 2) if p + k < len(doc_terms)
             ):
                 pairs += 1
         return pairs / (len(slots) - 1)

@@ -10,6 +10,11 @@ import Stemmer
 
 _STEMMER = Stemmer.Stemmer("english")
 
+
+def _split(text: str) -> list[str]:
+    return text.split()
+
+
 # Folded before tokenising so that curly and straight apostrophes/quotes look alike.
 _CHAR_MAP = str.maketrans(
     {
@@ -42,8 +47,10 @@ NEGATIONS = frozenset(
 # Contractions whose first part is not recoverable by cutting "n't".
 _IRREGULAR_NEGATIVES = {"won't": "will", "can't": "can", "shan't": "shall", "ain't": "is"}
 
-STOP_WORDS = frozenset(
-    """
+STOP_WORDS = (
+    frozenset(
+        _split(
+            """
     a about above after again against all am an and any anything are as at be because been before
     being below between both but by could did do does doing down during each few for from further
     had has have having he her here hers herself him himself his how i if in into is it its itself
@@ -52,15 +59,20 @@ STOP_WORDS = frozenset(
     those through to too under until up very was we were what when where which while who whom why
     will with would you your yours yourself yourselves also s t d ll m re ve y us via amp rt
     can may might must shall
-    """.split()
-) | NEGATIONS
+    """
+        )
+    )
+    | NEGATIONS
+)
 
 # Words that frame a question rather than carry its topic.
 QUESTION_WORDS = frozenset(
-    """
+    _split(
+        """
     say says said saying tell tells told telling think thinks thought claim claims claimed
     anything something everything ever really whether please know
-    """.split()
+    """
+    )
 )
 
 # Pairs of words that flip the meaning of an otherwise similar statement.
