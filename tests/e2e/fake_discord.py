@@ -795,6 +795,7 @@ class FakeDiscord:
         for cmd in body:
             ctype = cmd.get("type", 1)
             key = (guild_id, ctype, cmd["name"])
+            perms = cmd.get("default_member_permissions")
             cid = self._command_ids.setdefault(key, self.snowflake())
             rec = {
                 "id": cid,
@@ -804,7 +805,10 @@ class FakeDiscord:
                 "name": cmd["name"],
                 "description": cmd.get("description", ""),
                 "options": cmd.get("options", []),
-                "default_member_permissions": cmd.get("default_member_permissions"),
+                # Discord accepts a number but always answers with a string.
+                "default_member_permissions": (
+                    None if perms is None else str(perms)
+                ),
                 "dm_permission": cmd.get("dm_permission", True),
                 "contexts": cmd.get("contexts"),
                 "integration_types": cmd.get("integration_types", [0]),
@@ -998,6 +1002,11 @@ class FakeDiscord:
         for rid in re.findall(r"<@&(\d+)>", content):
             if "roles" in parse or rid in roles:
                 targets.append(f"role:{rid}")
+        ref = msg.get("message_reference")
+        if ref and (allowed is None or allowed.get("replied_user", True)):
+            replied = self.messages.get(str(ref.get("message_id")))
+            if replied is not None and replied["author"]["id"] != self.bot_user.id:
+                targets.append(f"user:{replied['author']['id']} (reply)")
         msg["mention_everyone"] = "everyone" in targets or "here" in targets
         for t in targets:
             self.pings.append(Ping(msg["id"], t))
