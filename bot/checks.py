@@ -1,0 +1,114 @@
+"""Run-time permission checks and per-user cooldowns for the commands."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, cast
+
+import discord
+from discord import app_commands
+
+if TYPE_CHECKING:
+    from bot.client import ClaimBot
+
+_PRUNE_AT = 1000
+
+
+class NotAllowed(app_commands.CheckFailure):
+    """A member may not use a command; the message says why."""
+
+
+class NoLibraryHere(app_commands.NoPrivateMessage):
+    """A library command used outside a server."""
+
+    def __init__(self) -> None:
+        super().__init__("This command works in a server: each server has its own library.")
+
+
+def may_ingest(
+    member: discord.Member, permissions: discord.Permissions, ingest_role: str | None
+) -> bool:
+    """Return whether a member may add articles.
+
+    Without a configured role, members with Manage Messages may. With ``ingest_role`` (a role
+    name or id), members holding that role may instead. Manage Server always may.
+    """
+    if permissions.manage_guild or permissions.administrator:
+        return True
+    if not ingest_role:
+        return permissions.manage_messages
+    wanted = ingest_role.strip()
+    return any(role.name == wanted or str(role.id) == wanted for role in member.roles)
+
+
+def may_manage(permissions: discord.Permissions) -> bool:
+    """Return whether a member may remove articles (Manage Server)."""
+    return permissions.manage_guild or permissions.administrator
+
+
+def _bot(interaction: discord.Interaction) -> ClaimBot:
+    return cast("ClaimBot", interaction.client)
+
+
+def _member(interaction: discord.Interaction) -> discord.Member:
+    if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
+        raise NoLibraryHere()
+    return interaction.user
+
+
+def ingest_permission(interaction: discord.Interaction) -> bool:
+    """Check, at run time, that the member may add articles."""
+    member = _member(interaction)
+    role = _bot(interaction).settings.ingest_role
+    if may_ingest(member, interaction.permissions, role):
+        return True
+    if role:
+        raise NotAllowed(f"Only members with the “{role}” role can add articles here.")
+    raise NotAllowed("Only members who can manage messages can add articles here.")
+
+
+def manage_permission(interaction: discord.Interaction) -> bool:
+    """Check, at run time, that the member has Manage Server."""
+    _member(interaction)
+    if may_manage(interaction.permissions):
+        return True
+    raise NotAllowed("Only members with the Manage Server permission can remove articles.")
+
+
+class UserCooldowns:
+    """A rate limit per user: ``rate`` uses per ``per`` seconds."""
+
+    def __init__(self, rate: int, per: float) -> None:
+        self.rate = rate
+        self.per = per
+        self._buckets: dict[int, app_commands.Cooldown] = {}
+
+    def hit(self, user_id: int) -> tuple[app_commands.Cooldown, float | None]:
+        """Use one token; return the bucket and the seconds to wait when none was left."""
+        now = time.time()
+        if len(self._buckets) >= _PRUNE_AT:
+            self._buckets = {
+                key: bucket
+                for key, bucket in self._buckets.items()
+                if bucket.get_tokens(now) < bucket.rate
+            }
+        bucket = self._buckets.get(user_id)
+        if bucket is None:
+            bucket = self._buckets[user_id] = app_commands.Cooldown(self.rate, self.per)
+        return bucket, bucket.update_rate_limit(now)
+
+
+def ask_cooldown(interaction: discord.Interaction) -> bool:
+    """Refuse a question when the member asked too many too quickly."""
+    bucket, retry_after = _bot(interaction).ask_cooldowns.hit(interaction.user.id)
+    if retry_after:
+        raise app_commands.CommandOnCooldown(bucket, retry_after)
+    return True
+
+
+def ingest_cooldown(interaction: discord.Interaction) -> bool:
+    """Refuse an ingest when the member added too many articles too quickly."""
+    bucket, retry_after = _bot(interaction).ingest_cooldowns.hit(interaction.user.id)
+    if retry_after:
+        raise app_commands.CommandOnCooldown(bucket, retry_after)
+    return True

@@ -1,0 +1,168 @@
+"""The Discord client: intents, mentions off, one HTTP session, libraries, deliberate sync."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import errors
+from bot.checks import UserCooldowns
+from bot.library import Libraries, Opener, open_claims_db
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    import aiohttp
+
+log = logging.getLogger(__name__)
+
+HASH_FILE = ".command-hash"
+COGS = ("bot.cogs.ask", "bot.cogs.browse", "bot.cogs.ingest", "bot.cogs.admin", "bot.cogs.sources")
+
+
+def intents() -> discord.Intents:
+    """Return the non-privileged intents the bot needs (no message content, no members)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    return wanted
+
+
+class ClaimTree(app_commands.CommandTree):
+    """The command tree, with the one error handler."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """Answer every failed command with one short sentence."""
+        await errors.on_app_command_error(interaction, error)
+
+
+class ClaimBot(commands.Bot):
+    """claimbot's client: slash commands, a message command and @mention replies."""
+
+    def __init__(
+        self, settings: Settings, *, opener: Opener | None = None, auto_sync: bool = True
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=ClaimTree,
+        )
+        self.settings = settings
+        self.auto_sync = auto_sync
+        self.libraries = Libraries(settings.data_dir, opener or open_claims_db(settings.seeds))
+        self.ask_cooldowns = UserCooldowns(
+            settings.ask_cooldown_rate, settings.ask_cooldown_seconds
+        )
+        self.ingest_cooldowns = UserCooldowns(
+            settings.ingest_cooldown_rate, settings.ingest_cooldown_seconds
+        )
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """Return the process's HTTP session for fetching articles."""
+        if self._session is None:
+            raise RuntimeError("the HTTP session opens in setup_hook")
+        return self._session
+
+    async def load_features(self) -> None:
+        """Add every feature cog (and so every command) to the bot."""
+        for name in COGS:
+            if name not in self.extensions:
+                await self.load_extension(name)
+
+    async def setup_hook(self) -> None:
+        """Load the cogs, open the HTTP session and sync commands when they changed."""
+        await self.load_features()
+        from claims_db.fetch import make_session  # noqa: PLC0415 -- engine network module
+
+        self._session = make_session(allow_private=self.settings.allow_private_urls)
+        if self.auto_sync:
+            await self.sync_if_changed()
+
+    async def close(self) -> None:
+        """Close the libraries and the HTTP session, then disconnect."""
+        try:
+            await self.libraries.close()
+            if self._session is not None and not self._session.closed:
+                await self._session.close()
+        finally:
+            await super().close()
+
+    # ---- command sync --------------------------------------------------------------------------
+
+    def _target(self, guild_id: int | None) -> discord.Object | None:
+        return discord.Object(id=guild_id) if guild_id is not None else None
+
+    def command_hash(self, guild_id: int | None) -> str:
+        """Return a hash of the command payload that a sync to ``guild_id`` would send."""
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        payload.sort(key=lambda item: (item.get("type", 1), item["name"]))
+        blob = json.dumps({"guild": guild_id, "commands": payload}, sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def _hash_path(self) -> Path:
+        return self.settings.data_dir / HASH_FILE
+
+    def _stored_hash(self) -> str | None:
+        try:
+            return self._hash_path().read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        except OSError:
+            log.warning("could not read %s", self._hash_path(), exc_info=True)
+            return None
+
+    def _store_hash(self, digest: str) -> None:
+        path = self._hash_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(digest + "\n", encoding="utf-8")
+
+    async def sync_commands(self, guild_id: int | None) -> int:
+        """Sync the commands to one guild (copying the global ones) or globally; return a count."""
+        target = self._target(guild_id)
+        if target is not None:
+            self.tree.copy_global_to(guild=target)
+        synced = await self.tree.sync(guild=target)
+        self._store_hash(self.command_hash(guild_id))
+        log.info(
+            "synced %d commands to %s", len(synced), f"guild {guild_id}" if guild_id else "all"
+        )
+        return len(synced)
+
+    async def sync_if_changed(self) -> bool:
+        """Sync only when the command payload differs from the last synced one."""
+        guild_id = self.settings.dev_guild
+        digest = self.command_hash(guild_id)
+        if digest == self._stored_hash():
+            log.info("commands unchanged since the last sync; not syncing")
+            return False
+        try:
+            await self.sync_commands(guild_id)
+        except discord.HTTPException:
+            log.exception("command sync failed; the commands Discord knows may be stale")
+            return False
+        return True
+
+    # ---- events ----------------------------------------------------------------------------------
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Ignore prefix commands: mentions are answered by the ask cog's listener."""
+        return
+
+    async def on_ready(self) -> None:
+        """Log who we are; nothing else happens here (no sync)."""
+        user = self.user
+        log.info(
+            "logged in as %s (%s) in %d servers", user, user.id if user else "?", len(self.guilds)
+        )

@@ -1,0 +1,131 @@
+"""One engine library per Discord server, opened once per process and closed with the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from claims_db.db import ClaimsDB
+from claims_db.models import Answer, Article, Kind, Speaker, Statement
+
+if TYPE_CHECKING:
+    import aiohttp
+
+log = logging.getLogger(__name__)
+
+
+class Library(Protocol):
+    """The part of `claims_db.ClaimsDB` the bot uses (lets tests substitute a fake)."""
+
+    def close(self) -> None: ...
+
+    def add_text(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+        publisher: str | None = None,
+        added_by: str | None = None,
+    ) -> Article: ...
+
+    def add_bytes(self, data: bytes, *, filename: str, added_by: str | None = None) -> Article: ...
+
+    async def add_url(
+        self,
+        url: str,
+        *,
+        added_by: str | None = None,
+        allow_private: bool = False,
+        session: aiohttp.ClientSession | None = None,
+    ) -> Article: ...
+
+    def ask(self, question: str, *, limit: int = 3) -> list[Answer]: ...
+
+    def quotes(
+        self, speaker: str, *, topic: str | None = None, limit: int = 50
+    ) -> list[Answer]: ...
+
+    def speakers(self) -> list[Speaker]: ...
+
+    def find_speakers(self, name: str, *, limit: int = 25) -> list[Speaker]: ...
+
+    def articles(self) -> list[Article]: ...
+
+    def article(self, article_id: str) -> Article: ...
+
+    def statements(self, article_id: str) -> list[Statement]: ...
+
+    def statement_counts(self, article_id: str) -> dict[Kind, int]: ...
+
+    def remove_article(self, article_id: str) -> Article: ...
+
+
+Opener = Callable[[Path], Library]
+
+
+def open_claims_db(seeds: Path | None) -> Opener:
+    """Return an opener that opens a `ClaimsDB` file, seeded from ``seeds`` when given."""
+
+    def _open(path: Path) -> Library:
+        if seeds is None:
+            db: Library = ClaimsDB.open(path)
+        else:
+            db = ClaimsDB.open(path, seeds=seeds)
+        return db
+
+    return _open
+
+
+class Libraries:
+    """Cache of open libraries keyed by guild id; each file is opened once, off the loop."""
+
+    def __init__(self, data_dir: Path, opener: Opener) -> None:
+        self.data_dir = data_dir
+        self._opener = opener
+        self._open: dict[int, Library] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._closed = False
+
+    def path_for(self, guild_id: int) -> Path:
+        """Return the library file of a guild (chosen from the id only, never from input)."""
+        return self.data_dir / f"{int(guild_id)}.json"
+
+    def peek(self, guild_id: int) -> Library | None:
+        """Return the guild's library if it is already open (for autocomplete)."""
+        return self._open.get(guild_id)
+
+    async def get(self, guild_id: int) -> Library:
+        """Return the guild's library, opening (and creating) it in a thread on first use."""
+        library = self._open.get(guild_id)
+        if library is not None:
+            return library
+        lock = self._locks.setdefault(guild_id, asyncio.Lock())
+        async with lock:
+            library = self._open.get(guild_id)
+            if library is None:
+                if self._closed:
+                    raise RuntimeError("the bot is shutting down")
+                path = self.path_for(guild_id)
+                library = await asyncio.to_thread(self._open_file, path)
+                self._open[guild_id] = library
+                log.info("opened library of guild %s at %s", guild_id, path)
+            return library
+
+    def _open_file(self, path: Path) -> Library:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return self._opener(path)
+
+    async def close(self) -> None:
+        """Close every open library (in a thread, since closing may write)."""
+        self._closed = True
+        opened, self._open = self._open, {}
+        for guild_id, library in opened.items():
+            try:
+                await asyncio.to_thread(library.close)
+            except Exception:
+                log.exception("closing the library of guild %s failed", guild_id)
