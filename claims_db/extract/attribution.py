@@ -283,6 +283,13 @@ def _subject_before(
         i -= 1
     if i < 0:
         return None, cue_start
+    if toks[i][2] == ")":
+        # "Bob Goodlatte (R-Va.) told": skip the parenthesis.
+        j = i - 1
+        while j >= 0 and i - j <= 10 and toks[j][2] != "(":
+            j -= 1
+        if j > 0 and toks[j][2] == "(":
+            i = j - 1
     s, e, word = toks[i]
     low = word.lower()
     if low in PRONOUNS:
@@ -300,16 +307,50 @@ def _subject_before(
 def _appositive(
     text: str, toks: list[tuple[int, int, str]], comma: int, index: SpeakerIndex
 ) -> tuple[Ref | None, int]:
+    """Parse "NAME, APPOSITIVE, said" (the appositive may hold commas of its own)."""
+    # The appositive itself may be the name: "his wife, Jane Ortiz, wrote".
+    inner = index.by_end.get(toks[comma - 1][1]) if comma > 0 else None
+    if inner is not None and not inner.is_org and comma >= 2:
+        before = toks[comma - 1 - len(inner.name.split())] if comma > 1 else None
+        if before is not None and before[1] <= inner.full_start and before[2] == ",":
+            return Ref(RefKind.NAME, inner.full_start, inner.end, inner.name, inner), (
+                inner.full_start
+            )
+    candidates: list[tuple[int, Mention | None, int]] = []
     j = comma - 1
-    while j >= 0 and comma - j <= 25 and toks[j][2] != ",":
+    while j >= 1 and comma - j <= 35 and len(candidates) < 4:
+        if toks[j][2] == ",":
+            mention = index.by_end.get(toks[j - 1][1])
+            k = j - 1
+            if mention is None and toks[k][2].lower() in UNNAMED:
+                return Ref(RefKind.UNNAMED, toks[max(0, k - 3)][0], toks[k][1], "unnamed"), toks[
+                    max(0, k - 3)
+                ][0]
+            if mention is None and toks[k][2].lower() in _PERSON_NOUNS:
+                candidates.append((j, None, k))
+            else:
+                candidates.append((j, mention, k))
         j -= 1
-    if j < 1 or toks[j][2] != "," or comma - j < 2:
+    chosen: tuple[int, Mention | None, int] | None = None
+    for cand in reversed(candidates):  # leftmost first: the subject opens the chain
+        if cand[1] is not None and not cand[1].is_org and index.is_full_person(cand[1]):
+            chosen = cand
+            break
+    if chosen is None:
+        for cand in candidates:
+            if cand[1] is not None or _role_ref(toks, cand[2]) is not None:
+                chosen = cand
+                break
+    if chosen is None:
         return None, toks[comma][0]
-    mention = index.by_end.get(toks[j - 1][1])
+    j, mention, k = chosen
     if mention is None:
-        return None, toks[comma][0]
-    role = text[toks[j + 1][0] : toks[comma - 1][1]]
+        ref = _role_ref(toks, k)
+        return ref, (ref.start if ref is not None else toks[comma][0])
+    role = text[toks[j + 1][0] : toks[comma - 1][1]] if comma - j >= 2 else ""
     first = role.split(" ", 1)
+    if "," in role:
+        role = ""
     if first[0].lower() in ("a", "an", "the") and len(first) > 1:
         role = first[1]
     if first[0].lower() in ("who", "whose", "which", "where") or role[:1].isdigit():
@@ -356,6 +397,22 @@ def _noun_subject(
     return None, s
 
 
+def _role_ref(toks: list[tuple[int, int, str]], i: int) -> Ref | None:
+    """Return "the lawmaker" as a role reference when token ``i`` ends such a phrase."""
+    low = toks[i][2].lower()
+    if low not in _PERSON_NOUNS:
+        return None
+    j = i - 1
+    while j >= 0 and i - j <= 4:
+        w = toks[j][2].lower()
+        if w in ("the", "this"):
+            return Ref(RefKind.ROLE, toks[j][0], toks[i][1], low)
+        if not toks[j][2].isalpha() and "-" not in toks[j][2]:
+            break
+        j -= 1
+    return None
+
+
 def _ends_clause(text: str, seg: int, cue_start: int) -> bool:
     """Return True when the text before a cue ends a clause or a quote ("..., said X")."""
     i = cue_start - 1
@@ -368,7 +425,7 @@ def _ref_after(
     text: str, pos: int, end: int, index: SpeakerIndex, *, allow_object: bool
 ) -> Ref | None:
     pos = _skip_space(text, pos, end)
-    mention = index.by_start.get(pos)
+    mention = _name_after_role(text, pos, end, index)
     if mention is not None:
         return Ref(RefKind.NAME, mention.full_start, mention.end, mention.name, mention)
     toks = _tokens(text, pos, min(end, pos + 80))
@@ -393,6 +450,36 @@ def _ref_after(
             if not w.isalpha():
                 break
     return None
+
+
+def _name_after_role(text: str, pos: int, end: int, index: SpeakerIndex) -> Mention | None:
+    """Return the name at ``pos``, past a role phrase ("Republican strategist Jane Ortiz")."""
+    first = index.by_start.get(pos)
+    found = first
+    for m in index.mentions_in(pos, min(end, pos + 80)):
+        if m is first:
+            continue
+        gap = text[pos : m.full_start].replace("\u2019s", " ").replace("'s", " ")
+        if any(not (ch.isalnum() or ch.isspace() or ch in "-.") for ch in gap):
+            break
+        words = gap.split()
+        if not words or any(
+            not (w[:1].isupper() or w.lower() in ROLE_NOUNS or w.lower() in _ROLE_WORDS)
+            for w in words
+        ):
+            break
+        found = m
+    if found is first or found is None:
+        return first
+    return found if not found.is_org else first
+
+
+_ROLE_WORDS = _wordset(
+    """
+    former senior chief deputy assistant executive press campaign communications political
+    national state local party top longtime veteran republican democratic presidential
+    """
+)
 
 
 def _addressee(text: str, pos: int, end: int, index: SpeakerIndex) -> tuple[Mention | None, int]:

@@ -83,8 +83,11 @@ def _is_boundary(text: str, punct_start: int, boundary: int, limit: int) -> bool
     word = before.group().lower()
     if word in _ABBREVIATIONS:
         return False
-    # An initial ("J.") or a dotted abbreviation ("U.S.", "D.C.") rarely ends a sentence.
-    return not (len(word) == 1 and word.isalpha() or "." in word)
+    # An initial ("J.") or a dotted abbreviation ("U.S.", "D.C.") rarely ends a sentence;
+    # a web address ("Example.com.") does.
+    if len(word) == 1 and word.isalpha():
+        return False
+    return not ("." in word and all(len(part) <= 2 for part in word.split(".")))
 
 
 def _inside_quote(pos: int, quotes: Sequence[Quote], starts: Sequence[int]) -> bool:

@@ -22,7 +22,7 @@ def _wordset(words: str) -> frozenset[str]:
 
 
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"
-_TOKEN = rf"[{_UPPER}][\w\-]*(?:['\u2019](?![sS]\b)[\w\-]+)*\.?"
+_TOKEN = rf"(?:[{_UPPER}]\.(?:[{_UPPER}]\.)+|[{_UPPER}][\w\-]*(?:['\u2019](?![sS]\b)[\w\-]+)*\.?)"
 _CONNECTOR = r"(?:of|and|for|the|de|del|della|da|di|dos|van|von|der|den|la|le|du|bin|ibn|al|el|&)"
 _NAME_RE = re.compile(
     rf"(?<![\w'\u2019\-]){_TOKEN}(?:[ \u00a0](?:{_CONNECTOR}[ \u00a0])*{_TOKEN})*"
@@ -41,6 +41,14 @@ TITLES = _wordset(
     prince princess pope rev reverend sheriff commissioner chairman chairwoman chair
     director ambassador councilman councilwoman professor prof attorney officer detective
     agent candidate nominee sir dame lord lady deputy former acting majority minority
+    """
+)
+# Titles of an office, which end a title phrase wherever they stand ("District Judge").
+_OFFICE_TITLES = _wordset(
+    """
+    president secretary senator representative congressman congresswoman governor mayor judge
+    justice minister chancellor sheriff commissioner chairman chairwoman director ambassador
+    attorney strategist spokesman spokeswoman
     """
 )
 # Titles that say nothing about the role ("Mr. Trump").
@@ -76,6 +84,7 @@ _KNOWN_ORGS = _wordset(
 STOP_CAPS = _wordset(
     """
     the a an but and or so yet if when while after before since because although though as
+    whether others other whatever whoever
     at in on of for with without from to by during under over despite this that these those
     it he she they we i you his her its their our my your who what where why how which there
     here then now still also even just only last next early earlier later some many most
@@ -147,7 +156,7 @@ def _pieces(text: str, tokens: list[tuple[int, int]]) -> Iterable[list[tuple[int
                 yield piece
             piece = []
             continue
-        if word.endswith(".") and len(bare) > 1 and bare not in TITLES:
+        if word.endswith(".") and len(bare) > 1 and bare not in TITLES and "." not in bare:
             # "Trump." ends a sentence: keep the word without the period, then stop.
             piece.append((start, end - 1))
             yield piece
@@ -202,6 +211,10 @@ def _title_length(lows: Sequence[str]) -> int:
             last_title = i
         elif low not in _TITLE_MODIFIERS and low != "of":
             break
+    for i, low in enumerate(lows[: min(6, len(lows) - 1)]):
+        if low in _OFFICE_TITLES and i > last_title:
+            # "U.S. District Judge James C. Cacheris": an office title after other words.
+            last_title = i
     if last_title < 0:
         return 0
     n = last_title + 1
@@ -314,6 +327,23 @@ class SpeakerIndex:
         role = role_before(self._text, m)
         if role and role not in entity.roles:
             entity.roles.append(role)
+
+    def is_full_person(self, m: Mention) -> bool:
+        """Return True when a mention names a person by a full name, directly or by last name."""
+        if m.is_org:
+            return False
+        return m.words >= 2 or self._by_last_name(m.name.lower(), m.start) is not None
+
+    def person_before(self, pos: int) -> Mention | None:
+        """Return the last person mention that starts before ``pos``."""
+        i = bisect_right(self._starts, pos - 1) - 1
+        stop = max(-1, i - 30)
+        while i > stop:
+            m = self.mentions[i]
+            if not m.name.isupper() and m.end <= pos and self.is_full_person(m):
+                return m
+            i -= 1
+        return None
 
     def resolve(self, m: Mention) -> str:
         """Return the canonical name a mention refers to."""

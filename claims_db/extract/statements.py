@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from claims_db.extract.attribution import Cue, Ref, RefKind, find_cues
 from claims_db.extract.claims import is_claim
 from claims_db.extract.quotes import Quote, find_quotes
 from claims_db.extract.sentences import Sentence, split_paragraphs, split_sentences
-from claims_db.extract.speakers import SpeakerIndex, find_mentions
+from claims_db.extract.speakers import Mention, SpeakerIndex, find_mentions
 from claims_db.models import ExtractedStatement, Extraction, Kind, SpeakerKind
 
 _WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
@@ -36,6 +36,8 @@ class _State:
     last: _Speaker | None = None  # most recent named speaker
     last_at: int = -1  # sentence index of the last statement with a speaker
     open_quote: _Speaker | None = None  # speaker of a quote left open at a paragraph end
+    speaker_at: dict[int, _Speaker] = field(default_factory=dict)  # last speaker per sentence
+    subject_at: dict[int, _Speaker] = field(default_factory=dict)  # named subject per sentence
 
 
 def run(text: str, *, title: str | None = None) -> Extraction:
@@ -58,6 +60,7 @@ def run(text: str, *, title: str | None = None) -> Extraction:
         while j < len(quotes) and quotes[j].start < sentence.end:
             mine.append(quotes[j])
             j += 1
+        _note_subject(text, sentence, s_i, mine, index, state)
         found = _sentence_statements(text, sentence, s_i, sentences, mine, index, state)
         if not found and not mine and is_claim(text, sentence):
             found = [
@@ -95,31 +98,131 @@ def _statement(
     )
 
 
-def _resolve(ref: Ref | None, text: str, index: SpeakerIndex, state: _State) -> _Speaker | None:
+def _note_subject(
+    text: str,
+    sentence: Sentence,
+    s_i: int,
+    quotes: Sequence[Quote],
+    index: SpeakerIndex,
+    state: _State,
+) -> None:
+    """Remember who a sentence is about: its named subject, or what its "He"/"She" refers to."""
+    first = _WORD_RE.match(text, sentence.start, sentence.end)
+    if first is not None and first.group().lower() in ("he", "she"):
+        ref = Ref(RefKind.PRONOUN, first.start(), first.end(), first.group().lower())
+        found = _antecedent(ref, text, sentence, s_i, quotes, index, state)
+        if found is not None:
+            state.subject_at[s_i] = found
+        return
+    subject = _subject_mention(text, sentence.start, sentence.end, quotes, index)
+    if subject is not None:
+        state.subject_at[s_i] = _speaker_of_mention(text, subject, index)
+
+
+def _speaker_of_mention(text: str, m: Mention, index: SpeakerIndex) -> _Speaker:
+    kind = SpeakerKind.ORGANISATION if m.is_org else SpeakerKind.PERSON
+    return _Speaker(index.resolve(m), kind, text[m.full_start : m.end])
+
+
+def _resolve(
+    ref: Ref | None,
+    text: str,
+    sentence: Sentence,
+    s_i: int,
+    quotes: Sequence[Quote],
+    index: SpeakerIndex,
+    state: _State,
+    avoid: str | None = None,
+) -> _Speaker | None:
     """Return the speaker a reference names; None when it names nobody identifiable."""
     if ref is None:
         return None
     if ref.kind is RefKind.NAME and ref.mention is not None:
-        m = ref.mention
-        name = index.resolve(m)
-        kind = SpeakerKind.ORGANISATION if m.is_org else SpeakerKind.PERSON
-        return _Speaker(name, kind, text[m.full_start : m.end])
+        return _speaker_of_mention(text, ref.mention, index)
     if ref.kind is RefKind.PRONOUN:
-        last = state.last
-        if last is None or last.name is None:
-            return None
-        if ref.word in ("he", "she") and last.kind is not SpeakerKind.PERSON:
-            return None
-        return _Speaker(last.name, last.kind, ref.word)
+        return _antecedent(ref, text, sentence, s_i, quotes, index, state, avoid)
     if ref.kind is RefKind.ROLE:
         role_name = index.resolve_role(ref.word, ref.start)
         alias = text[ref.start : ref.end]
         if role_name is not None:
             return _Speaker(role_name, SpeakerKind.PERSON, alias)
-        if state.last is not None and state.last.kind is SpeakerKind.PERSON:
-            return _Speaker(state.last.name, SpeakerKind.PERSON, alias)
+        # "the lawmaker": the person the text last named.
+        before = index.person_before(ref.start)
+        if before is not None:
+            return _Speaker(index.resolve(before), SpeakerKind.PERSON, alias)
         return None
     return _Speaker(None, SpeakerKind.PERSON, text[ref.start : ref.end])
+
+
+def _antecedent(
+    ref: Ref,
+    text: str,
+    sentence: Sentence,
+    s_i: int,
+    quotes: Sequence[Quote],
+    index: SpeakerIndex,
+    state: _State,
+    avoid: str | None = None,
+) -> _Speaker | None:
+    """Resolve a pronoun: the subject of its sentence, else the last speaker or subject.
+
+    ``avoid`` is the person addressed ("he told Jane Ortiz"), who is not the speaker.
+    """
+    person = ref.word in ("he", "she")
+    if person:
+        here = _subject_mention(text, sentence.start, ref.start, quotes, index)
+        if here is not None and index.resolve(here) != avoid:
+            return _with_alias(_speaker_of_mention(text, here, index), ref.word)
+    for back in range(1, 4):
+        for found in (state.speaker_at.get(s_i - back), state.subject_at.get(s_i - back)):
+            if found is None or found.name is None or found.name == avoid:
+                continue
+            if person == (found.kind is SpeakerKind.PERSON):
+                return _with_alias(found, ref.word)
+    last = state.last
+    if person and last is not None and last.kind is SpeakerKind.PERSON and last.name != avoid:
+        return _with_alias(last, ref.word)
+    return None
+
+
+def _with_alias(speaker: _Speaker, alias: str) -> _Speaker:
+    return _Speaker(speaker.name, speaker.kind, alias)
+
+
+_OBJECT_MARKER_WORDS = """
+    with by to of for from against at on about like including than told asked and or that
+    if whether in into as who whom whose which when where while because
+"""
+_OBJECT_MARKERS = frozenset(_OBJECT_MARKER_WORDS.split())
+_MAX_WORDS_BEFORE_SUBJECT = 3
+
+
+def _subject_mention(
+    text: str, start: int, end: int, quotes: Sequence[Quote], index: SpeakerIndex
+) -> Mention | None:
+    """Return the person named as the subject of ``text[start:end]``, outside quotes.
+
+    The subject opens the sentence or a clause after an introductory phrase
+    ("At a rally in Ohio, Jane Ortiz said"); names after prepositions, "that" and
+    possessives are objects, and single words that name nobody known are skipped.
+    """
+    for m in index.mentions_in(start, end):
+        if m.end > end:
+            break
+        if m.is_org or m.name.isupper() or not index.is_full_person(m):
+            continue
+        if any(q.start <= m.full_start < q.end for q in quotes):
+            continue
+        if text[m.end : m.end + 2] in ("'s", "\u2019s"):
+            continue
+        clause_start = max(start, text.rfind(",", start, m.full_start) + 1)
+        prev = _WORD_RE.findall(text, clause_start, m.full_start)
+        if len(prev) > _MAX_WORDS_BEFORE_SUBJECT:
+            continue
+        if prev and prev[-1].lower() in _OBJECT_MARKERS:
+            continue
+        return m
+    return None
 
 
 def _words(text: str, start: int, end: int) -> int:
@@ -144,9 +247,15 @@ def _sentence_statements(
         if k not in resolved:
             cue = cues[k]
             if cue.participle:
-                resolved[k] = participle_subject or _sentence_subject(text, sentence, index, state)
+                here = _subject_mention(text, sentence.start, cue.start, quotes, index)
+                resolved[k] = participle_subject or (
+                    _speaker_of_mention(text, here, index)
+                    if here is not None
+                    else state.subject_at.get(s_i)
+                )
             else:
-                resolved[k] = _resolve(cue.ref, text, index, state)
+                told = index.resolve(cue.addressee) if cue.addressee is not None else None
+                resolved[k] = _resolve(cue.ref, text, sentence, s_i, quotes, index, state, told)
         return resolved[k]
 
     for c_i, cue in enumerate(cues):
@@ -179,6 +288,10 @@ def _sentence_statements(
             host = _cue_containing(q, cues)
             speaker = speaker_of(host) if host is not None else None
             cue_word = cues[host].verb if host is not None else None
+            if host is None:
+                # The author quotes the subject of their own sentence.
+                here = _subject_mention(text, sentence.start, q.start, quotes, index)
+                speaker = _speaker_of_mention(text, here, index) if here is not None else None
         st = _statement(
             text, Kind.DIRECT, q.inner_start, q.inner_end, sentence, speaker, cue_word, addressee
         )
@@ -230,6 +343,7 @@ def _remember(state: _State, speaker: _Speaker | None, s_i: int) -> None:
     if speaker is not None and speaker.name is not None:
         state.last = speaker
         state.last_at = s_i
+        state.speaker_at[s_i] = speaker
 
 
 def _cue_after_quote(
@@ -303,7 +417,7 @@ def _carried(
         return None
     if state.last is not None and state.last_at == s_i - 1:
         return state.last
-    return _sentence_subject(text, sentences[s_i - 1], index, state)
+    return state.subject_at.get(s_i - 1)
 
 
 def _sentence_subject(
