@@ -806,9 +806,7 @@ class FakeDiscord:
                 "description": cmd.get("description", ""),
                 "options": cmd.get("options", []),
                 # Discord accepts a number but always answers with a string.
-                "default_member_permissions": (
-                    None if perms is None else str(perms)
-                ),
+                "default_member_permissions": (None if perms is None else str(perms)),
                 "dm_permission": cmd.get("dm_permission", True),
                 "contexts": cmd.get("contexts"),
                 "integration_types": cmd.get("integration_types", [0]),

@@ -22,7 +22,9 @@ async def test_commands_are_synced_and_valid(fake: FakeDiscord, bot: discord.Cli
             assert opt["description"], (cmd["name"], opt["name"])
 
 
-async def test_remove_needs_manage_server_by_default(fake: FakeDiscord, bot: discord.Client) -> None:
+async def test_remove_needs_manage_server_by_default(
+    fake: FakeDiscord, bot: discord.Client
+) -> None:
     remove = next(c for c in fake.global_commands if c["name"] == "remove")
     assert remove["default_member_permissions"] == str(MANAGE_GUILD)
 
