@@ -14,7 +14,6 @@ from discord.ext import commands
 from pydantic import ValidationError
 
 from bot.client import ClaimBot
-from bot.library import Opener
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,9 +24,9 @@ EXIT_FAILED = 1
 EXIT_CONFIG = 2
 
 
-def create_bot(settings: Settings | None = None, *, opener: Opener | None = None) -> commands.Bot:
+def create_bot(settings: Settings | None = None) -> commands.Bot:
     """Build the configured bot; settings are read here (never at import) unless given."""
-    return ClaimBot(settings if settings is not None else Settings(), opener=opener)
+    return ClaimBot(settings if settings is not None else Settings())
 
 
 def _say(text: str) -> None:
