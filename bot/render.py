@@ -154,10 +154,8 @@ def _fit(embed: discord.Embed, budget: int) -> discord.Embed:
         embed.description = clamp(embed.description, max(1, len(embed.description) - excess))
         excess = _embed_length(embed) - budget
     while excess > 0 and embed.fields:
-        last = embed.fields[-1]
         embed.remove_field(len(embed.fields) - 1)
         excess = _embed_length(embed) - budget
-        del last
     if excess > 0 and embed.footer.text:
         embed.set_footer(text=clamp(embed.footer.text, max(0, len(embed.footer.text) - excess)))
         excess = _embed_length(embed) - budget

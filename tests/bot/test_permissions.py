@@ -77,3 +77,49 @@ def test_cooldown_is_per_user() -> None:
     assert cooldowns.hit(1)[1] is None
     assert cooldowns.hit(2)[1] is None
     assert cooldowns.hit(1)[1] is not None
+
+
+def interaction_for(
+    member: discord.Member, permissions: discord.Permissions, ingest_role: str | None
+) -> discord.Interaction:
+    from bot.client import ClaimBot
+    from bot.settings import Settings
+
+    interaction = create_autospec(discord.Interaction, instance=True)
+    interaction.user = member
+    interaction.guild_id = 1
+    interaction.permissions = permissions
+    client = create_autospec(ClaimBot, instance=True)
+    client.settings = Settings(_env_file=None, ingest_role=ingest_role)  # type: ignore[call-arg]
+    interaction.client = client
+    return interaction
+
+
+def test_ingest_check_refusal_names_the_missing_permission() -> None:
+    from bot.checks import NotAllowed, ingest_permission
+
+    interaction = interaction_for(member_with(), perms(), None)
+    with pytest.raises(NotAllowed, match="manage messages"):
+        ingest_permission(interaction)
+
+
+def test_ingest_check_refusal_names_the_configured_role() -> None:
+    from bot.checks import NotAllowed, ingest_permission
+
+    interaction = interaction_for(member_with(), perms(manage_messages=True), "Editors")
+    with pytest.raises(NotAllowed, match="Editors"):
+        ingest_permission(interaction)
+
+
+def test_ingest_check_passes_for_a_moderator() -> None:
+    from bot.checks import ingest_permission
+
+    assert ingest_permission(interaction_for(member_with(), perms(manage_messages=True), None))
+
+
+def test_remove_check_refuses_without_manage_server_at_run_time() -> None:
+    from bot.checks import NotAllowed, manage_permission
+
+    interaction = interaction_for(member_with(), perms(manage_messages=True), None)
+    with pytest.raises(NotAllowed, match="Manage Server"):
+        manage_permission(interaction)
