@@ -6,17 +6,15 @@ import asyncio
 import contextlib
 import ipaddress
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
-from fake_discord import FakeDiscord, patch_discord_py, wait_ready
+from fake_discord import FakeDiscord, StartBot, patch_discord_py, wait_ready
 
 REPO = Path(__file__).resolve().parents[2]
-
-StartBot = Callable[..., Awaitable[discord.Client]]
 
 
 def _is_loopback(host: Any) -> bool:
@@ -115,9 +113,3 @@ async def start_bot(
 async def bot(start_bot: StartBot) -> discord.Client:
     """claimbot, started with the default test settings."""
     return await start_bot()
-
-
-def all_text(messages: list[dict[str, Any]]) -> str:
-    from fake_discord import message_text  # noqa: PLC0415
-
-    return "\n".join(message_text(m) for m in messages)

@@ -18,7 +18,7 @@ import re
 import secrets
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -60,6 +60,8 @@ INTENT_MESSAGE_CONTENT = 1 << 15
 PRIVILEGED_INTENTS = INTENT_GUILD_MEMBERS | INTENT_GUILD_PRESENCES | INTENT_MESSAGE_CONTENT
 
 EPHEMERAL = 1 << 6
+# The harness's bot starter: keyword arguments are environment variables for the bot.
+StartBot = Callable[..., Awaitable[discord.Client]]
 COMMAND_NAME = re.compile(r"^[-_'\w]{1,32}$")
 OPTION_TYPES = {"str": 3, "int": 4, "bool": 5, "float": 10}
 
@@ -517,9 +519,8 @@ class FakeDiscord:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        server: Any = site._server
+        self.port = server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
         for sock in list(self._sockets):
@@ -1093,10 +1094,10 @@ class FakeDiscord:
             response["interaction"]["response_message_id"] = msg["id"]
             response["resource"] = {"type": rtype, "message": msg}
         elif rtype == 7 and inter.original_id:
-            msg = self._edit_message(route, inter.original_id, data)
-            if isinstance(msg, web.Response):
-                return msg
-            response["resource"] = {"type": rtype, "message": msg}
+            edited = self._edit_message(route, inter.original_id, data)
+            if isinstance(edited, web.Response):
+                return edited
+            response["resource"] = {"type": rtype, "message": edited}
         elif rtype == 8:
             response["resource"] = {"type": 8}
         return _json(response)
@@ -1152,8 +1153,8 @@ class FakeDiscord:
                 self._violate(route, [f"{rest[1]} does not exist for {inter!r}"])
                 return _error(404, 10008, "Unknown Message")
             if method == "GET":
-                msg = self.messages.get(mid)
-                return _json(msg) if msg else _error(404, 10008, "Unknown Message")
+                found = self.messages.get(mid)
+                return _json(found) if found else _error(404, 10008, "Unknown Message")
             if method == "DELETE":
                 self.messages.pop(mid, None)
                 return web.Response(status=204)
@@ -1189,11 +1190,11 @@ class FakeDiscord:
         if len(rest) == 1:
             mid = rest[0]
             if method == "GET":
-                msg = self.messages.get(mid)
-                return _json(msg) if msg else _error(404, 10008, "Unknown Message")
+                found = self.messages.get(mid)
+                return _json(found) if found else _error(404, 10008, "Unknown Message")
             if method == "PATCH":
-                msg = self.messages.get(mid)
-                if msg is not None and msg["flags"] & EPHEMERAL:
+                target = self.messages.get(mid)
+                if target is not None and target["flags"] & EPHEMERAL:
                     self._violate(route, ["ephemeral messages can only be edited by webhook"])
                     return _error(404, 10008, "Unknown Message")
                 payload, _ = await self._read_payload(request)
@@ -1471,7 +1472,8 @@ class FakeDiscord:
 
 def _stamp_components(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Copy components as Discord echoes them back."""
-    return json.loads(json.dumps(rows))
+    copied: list[dict[str, Any]] = json.loads(json.dumps(rows))
+    return copied
 
 
 class _GatewaySocket:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import discord
-from conftest import StartBot
-from fake_discord import MANAGE_GUILD, FakeDiscord, message_text
+from fake_discord import MANAGE_GUILD, FakeDiscord, StartBot, message_text
 
 EXPECTED_SLASH = {"ask", "ingest", "quotes", "speakers", "articles", "article", "remove", "help"}
 

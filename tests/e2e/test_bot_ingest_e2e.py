@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-import articles
 import discord
+import e2e_articles as articles
 import pytest
-from conftest import StartBot
-from fake_discord import FakeDiscord, FakeFile, Interaction
+from fake_discord import FakeDiscord, FakeFile, Interaction, StartBot
 
-from claims_db import ClaimsDB
+from claims_db.db import ClaimsDB
 
 
 async def _ingest(fake: FakeDiscord, options: dict[str, object], guild: int = 0) -> Interaction:

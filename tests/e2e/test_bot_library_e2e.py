@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 
-import articles
 import discord
+import e2e_articles as articles
 import pytest
-from conftest import StartBot
-from fake_discord import FakeDiscord, Guild, Interaction, buttons, message_text
+from fake_discord import FakeDiscord, Guild, Interaction, StartBot, buttons, message_text
 
 
 def _button(message: dict[str, object], label: str) -> dict[str, object]:
-    return next(b for b in buttons(message) if label in (b.get("label") or ""))  # type: ignore[arg-type]
+    return next(b for b in buttons(message) if label in (b.get("label") or ""))
 
 
 async def _ingest_text(fake: FakeDiscord, text: str, guild: Guild) -> Interaction:
