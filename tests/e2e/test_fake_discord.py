@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import discord
 import pytest
 from discord import app_commands
@@ -241,3 +242,10 @@ def test_invalid_commands_are_rejected(command: dict[str, Any], problem: str) ->
 )
 def test_message_limits(payload: dict[str, Any], problem: str) -> None:
     assert any(problem in p for p in validate_message(payload))
+
+
+async def test_loopback_guard_refuses_other_addresses(off_loopback: list[str]) -> None:
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(aiohttp.ClientError):
+            await session.get("http://10.0.0.1/", timeout=aiohttp.ClientTimeout(total=5))
+    assert off_loopback == ["10.0.0.1"]
