@@ -155,13 +155,17 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     for path in paths:
         if not path.exists():
             raise ClaimsError(f"No such file or folder: {path}")
+    # A bar is noise for a single file; it is for folders and lists of sources.
+    quiet = args.quiet or (len(args.sources) == 1 and not any(p.is_dir() for p in paths))
     with _open_db(args) as db:
-        progress = None if args.quiet else _Progress(sys.stderr, "ingest")
+        progress = None if quiet else _Progress(sys.stderr, "ingest")
         report = db.add_paths(paths, added_by=args.added_by, progress=progress)
         if urls:
-            report = _ingest_urls(db, urls, args.added_by, report, quiet=args.quiet)
+            report = _ingest_urls(db, urls, args.added_by, report, quiet=quiet)
+    everything_failed = bool(report.failed) and not (report.added or report.skipped)
+    prefix = "error" if everything_failed else "skipped"
     for source, reason in report.failed:
-        print(f"claimbot: skipped {source}: {reason}", file=sys.stderr)
+        print(f"claimbot: {prefix}: {source}: {reason}", file=sys.stderr)
     if args.json:
         _print_json(
             {
@@ -175,7 +179,6 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             f"Added {len(report.added)} article(s); {len(report.skipped)} already in the "
             f"library; {len(report.failed)} failed."
         )
-    everything_failed = report.failed and not (report.added or report.skipped)
     return EXIT_ERROR if everything_failed else 0
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from claims_db.cli import main
 
-from .articles import HARBOUR, LIBRARY
+from sample_articles import HARBOUR, LIBRARY
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_2b7fe4ef701bf384.txt"

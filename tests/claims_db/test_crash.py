@@ -12,7 +12,7 @@ from pathlib import Path
 
 from claims_db import ClaimsDB
 
-from .articles import numbered_article
+from sample_articles import numbered_article
 
 TOTAL = 400
 

@@ -14,7 +14,7 @@ from claims_db.errors import EmptyInput, NotFound
 from claims_db.models import Kind, SourceKind
 from claims_db.store import SaveFailed
 
-from .articles import HARBOUR, LIBRARY, numbered_article
+from sample_articles import HARBOUR, LIBRARY, numbered_article
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
