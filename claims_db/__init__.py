@@ -48,7 +48,24 @@ _HOMES = {
     },
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "Answer",
+    "Article",
+    "ClaimsDB",
+    "ClaimsError",
+    "CorruptLibrary",
+    "EmptyInput",
+    "FetchFailed",
+    "IngestReport",
+    "InputTooLarge",
+    "Kind",
+    "LibraryInUse",
+    "NotFound",
+    "Speaker",
+    "Statement",
+    "UnsafeURL",
+    "UnsupportedFile",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -12,10 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from sample_articles import HARBOUR, LIBRARY
 
 from claims_db.cli import main
-
-from sample_articles import HARBOUR, LIBRARY
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_2b7fe4ef701bf384.txt"

@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from claims_db import ClaimsDB
-
 from sample_articles import numbered_article
+
+from claims_db import ClaimsDB
 
 TOTAL = 400
 

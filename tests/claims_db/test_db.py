@@ -7,14 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sample_articles import HARBOUR, LIBRARY, numbered_article
 
 from claims_db import ClaimsDB
 from claims_db import store as store_mod
 from claims_db.errors import EmptyInput, NotFound
 from claims_db.models import Kind, SourceKind
 from claims_db.store import SaveFailed
-
-from sample_articles import HARBOUR, LIBRARY, numbered_article
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
