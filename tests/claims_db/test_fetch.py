@@ -325,8 +325,14 @@ async def test_fake_resolver_reaches_the_server_when_private_is_allowed() -> Non
     assert result.text == ARTICLE
 
 
-async def test_fetch_page_refuses_a_host_with_any_private_address() -> None:
-    resolver = FakeResolver({"mixed.example": ["127.0.0.1", "93.184.216.34"]})
+@pytest.mark.parametrize(
+    "addresses",
+    [["127.0.0.1", "93.184.216.34"], ["93.184.216.34", "127.0.0.1"]],
+    ids=["private-first", "public-first"],
+)
+async def test_fetch_page_refuses_a_host_with_any_private_address(addresses: list[str]) -> None:
+    # Nothing is connected to: a refused host never reaches the (unroutable here) public one.
+    resolver = FakeResolver({"mixed.example": addresses})
     session = make_session(resolver=resolver)
     try:
         with pytest.raises(UnsafeURL, match=PRIVATE):
@@ -504,6 +510,23 @@ async def test_fetch_page_cuts_off_a_server_that_never_answers() -> None:
         with pytest.raises(FetchFailed, match="took too long"):
             await asyncio.wait_for(
                 fetch_page(f"{base}/", allow_private=True, timeout=1, connect_timeout=1),
+                timeout=15,
+            )
+
+
+async def test_fetch_page_deadline_covers_the_whole_redirect_chain() -> None:
+    # Each hop answers within the timeout; together they do not.
+    async def slow_redirect(request: web.Request) -> web.StreamResponse:
+        await asyncio.sleep(0.4)
+        step = int(request.match_info.get("step", "0"))
+        return web.Response(status=302, headers={"Location": f"/{step + 1}"})
+
+    routes: dict[str, Handler] = {f"/{n}": slow_redirect for n in range(5)}
+    routes["/5"] = page(ARTICLE)
+    async with serve(routes) as base:
+        with pytest.raises(FetchFailed, match="took too long"):
+            await asyncio.wait_for(
+                fetch_page(f"{base}/0", allow_private=True, timeout=1.2, connect_timeout=1),
                 timeout=15,
             )
 
