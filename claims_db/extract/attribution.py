@@ -24,7 +24,8 @@ def _wordset(words: str) -> frozenset[str]:
 
 
 _WINDOW = 240  # characters examined on each side of a cue
-_MAX_CUES = 12  # cues examined per sentence
+_MAX_CUES = 12  # cues kept per sentence
+_MAX_CANDIDATES = 60  # cue words examined per sentence ("said said said ..." is not prose)
 
 _SAY_VERBS = _wordset(
     """
@@ -158,8 +159,14 @@ def find_cues(
 ) -> list[Cue]:
     """Return the attribution cues of the sentence ``text[start:end]``."""
     cues: list[Cue] = []
+    examined = 0
     for match in _WORD_RE.finditer(text, start, end):
         low = match.group().lower()
+        if low not in CUES and low != "according":
+            continue
+        examined += 1
+        if examined > _MAX_CANDIDATES:
+            break
         if low == "according":
             nxt = _WORD_RE.match(text, _skip_space(text, match.end(), end), end)
             if nxt is None or nxt.group().lower() != "to":

@@ -244,6 +244,14 @@ def _mention(
 def role_before(text: str, mention: Mention) -> str:
     """Return a lower-case role written just before a name ("press secretary"), or ""."""
     window_start = max(0, mention.full_start - 80)
+    i = mention.full_start
+    while i > window_start and text[i - 1].isspace():
+        i -= 1
+    j = i
+    while j > window_start and text[j - 1].isalpha():
+        j -= 1
+    if text[j:i].lower() not in ROLE_NOUNS:
+        return ""  # the common case, decided without tokenising
     words = [
         (m.start(), m.group()) for m in _WORD_RE.finditer(text, window_start, mention.full_start)
     ]
@@ -262,6 +270,9 @@ def role_before(text: str, mention: Mention) -> str:
         else:
             break
     return text[words[first][0] : words[-1][0] + len(words[-1][1])]
+
+
+_MAX_ROLE_HOLDERS = 50  # people compared for "the president"; the latest ones matter
 
 
 @dataclass(slots=True)
@@ -290,6 +301,9 @@ class SpeakerIndex:
         self._full: dict[str, str] = {}
         self._pair: dict[tuple[str, str], str] = {}
         self._last: dict[str, list[tuple[int, str]]] = {}
+        self._last_starts: dict[str, list[int]] = {}
+        self._by_role: dict[str, list[_Entity]] = {}
+        self._role_keys: set[tuple[str, str]] = set()
         for m in self.mentions:
             if m.is_org or m.words < 2:
                 continue
@@ -323,10 +337,18 @@ class SpeakerIndex:
         if m.title:
             bare = m.title.rstrip(".").lower()
             if bare not in HONORIFICS and m.title not in entity.roles:
-                entity.roles.append(m.title)
+                self._add_role(entity, m.title)
         role = role_before(self._text, m)
         if role and role not in entity.roles:
-            entity.roles.append(role)
+            self._add_role(entity, role)
+
+    def _add_role(self, entity: _Entity, role: str) -> None:
+        entity.roles.append(role)
+        head = role.rstrip(".").lower().split()[-1:]
+        if head:
+            if (head[0], entity.name) not in self._role_keys:
+                self._role_keys.add((head[0], entity.name))
+                self._by_role.setdefault(head[0], []).append(entity)
 
     def is_full_person(self, m: Mention) -> bool:
         """Return True when a mention names a person by a full name, directly or by last name."""
@@ -363,19 +385,20 @@ class SpeakerIndex:
         candidates = self._last.get(low)
         if not candidates:
             return None
-        starts = [c[0] for c in candidates]
+        starts = self._last_starts.get(low)
+        if starts is None:
+            starts = [c[0] for c in candidates]
+            self._last_starts[low] = starts
         i = bisect_right(starts, pos) - 1
         return candidates[i][1] if i >= 0 else candidates[0][1]
 
     def resolve_role(self, noun: str, pos: int) -> str | None:
         """Return the person most recently mentioned before ``pos`` whose role ends in ``noun``."""
         best: tuple[int, str] | None = None
-        for entity in self._entities.values():
-            if not any(r.rstrip(".").lower().split()[-1:] == [noun] for r in entity.roles):
-                continue
-            seen = [p for p in entity.positions if p < pos]
-            if seen and (best is None or seen[-1] > best[0]):
-                best = (seen[-1], entity.name)
+        for entity in self._by_role.get(noun, ())[-_MAX_ROLE_HOLDERS:]:
+            i = bisect_right(entity.positions, pos - 1) - 1
+            if i >= 0 and (best is None or entity.positions[i] > best[0]):
+                best = (entity.positions[i], entity.name)
         return best[1] if best else None
 
     def record(self, canonical: str, *, kind: SpeakerKind, alias: str, role: str = "") -> None:
@@ -385,7 +408,7 @@ class SpeakerIndex:
         if alias and alias not in entity.aliases:
             entity.aliases.append(alias)
         if role and role not in entity.roles:
-            entity.roles.append(role)
+            self._add_role(entity, role)
 
     def speakers(self, names: Iterable[str]) -> tuple[ExtractedSpeaker, ...]:
         """Return the records of the given canonical names, in the order given."""

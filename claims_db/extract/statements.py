@@ -21,7 +21,9 @@ from claims_db.models import ExtractedStatement, Extraction, Kind, SpeakerKind
 _WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
 _MIN_EMBEDDED_WORDS = 8  # shorter quoted fragments inside the author's sentence are not quotes
 _MAX_GAP_WORDS = 16  # words allowed between a quote and the cue that attributes it
+_MAX_GAP_CHARS = 240
 _MOSTLY_QUOTED = 0.7
+_MAX_QUOTES_PER_SENTENCE = 60  # more quote marks than this in one sentence is not prose
 
 
 @dataclass(slots=True)
@@ -58,7 +60,8 @@ def run(text: str, *, title: str | None = None) -> Extraction:
         mine: list[Quote] = []
         j = q_i
         while j < len(quotes) and quotes[j].start < sentence.end:
-            mine.append(quotes[j])
+            if len(mine) < _MAX_QUOTES_PER_SENTENCE:
+                mine.append(quotes[j])
             j += 1
         _note_subject(text, sentence, s_i, mine, index, state)
         found = _sentence_statements(text, sentence, s_i, sentences, mine, index, state)
@@ -225,8 +228,14 @@ def _subject_mention(
     return None
 
 
-def _words(text: str, start: int, end: int) -> int:
-    return sum(1 for _ in _WORD_RE.finditer(text, start, end))
+def _words(text: str, start: int, end: int, *, limit: int | None = None) -> int:
+    """Count the words of ``text[start:end]``, stopping early past ``limit``."""
+    count = 0
+    for _ in _WORD_RE.finditer(text, start, end):
+        count += 1
+        if limit is not None and count > limit:
+            break
+    return count
 
 
 def _sentence_statements(
@@ -283,7 +292,9 @@ def _sentence_statements(
         elif standalone:
             speaker = _carried(text, sentence, s_i, sentences, index, state)
         else:
-            if _words(text, q.inner_start, q.inner_end) < _MIN_EMBEDDED_WORDS:
+            if _words(text, q.inner_start, q.inner_end, limit=_MIN_EMBEDDED_WORDS) < (
+                _MIN_EMBEDDED_WORDS
+            ):
                 continue
             host = _cue_containing(q, cues)
             speaker = speaker_of(host) if host is not None else None
@@ -356,7 +367,9 @@ def _cue_after_quote(
         if any(q.end <= other.start < cue.start for other in quotes):
             return None
         gap_start = cue.subject_start if not cue.inverted else cue.start
-        if _words(text, q.end, min(gap_start, cue.start)) > _MAX_GAP_WORDS:
+        if cue.start - q.end > _MAX_GAP_CHARS:
+            return None
+        if _words(text, q.end, min(gap_start, cue.start), limit=_MAX_GAP_WORDS) > _MAX_GAP_WORDS:
             return None
         between = text[q.end : cue.start]
         if "." in between.replace("Mr.", "").replace("Mrs.", "").replace("Ms.", "").replace(
@@ -400,8 +413,8 @@ def _cue_containing(q: Quote, cues: Sequence[Cue]) -> int | None:
 
 def _is_standalone(text: str, sentence: Sentence, q: Quote, quotes: Sequence[Quote]) -> bool:
     """Return True when the quote is (almost) the whole sentence."""
-    outside = _words(text, sentence.start, q.start) + _words(text, q.end, sentence.end)
-    return outside <= 2
+    before = _words(text, sentence.start, q.start, limit=2)
+    return before + _words(text, q.end, sentence.end, limit=2) <= 2
 
 
 def _carried(
