@@ -215,7 +215,7 @@ def _parse(
     index: SpeakerIndex,
 ) -> Cue | None:
     seg = _segment_start(start, cue_start, quotes)
-    participle = verb in _PARTICIPLES
+    participle = verb in _PARTICIPLES or _is_coordinated(text, seg, cue_start)
     inverted = False
     addressee: Mention | None = None
     ref: Ref | None = None
@@ -263,18 +263,36 @@ def _parse(
     )
 
 
+def _is_coordinated(text: str, seg: int, cue_start: int) -> bool:
+    """Return True for a second verb of the same subject: "... and said", "but added"."""
+    toks = _tokens(text, max(seg, cue_start - 40), cue_start)
+    i = len(toks) - 1
+    while i >= 0 and toks[i][2].lower() in _SKIP_BEFORE:
+        i -= 1
+    return i >= 0 and toks[i][2].lower() in ("and", "but")
+
+
 def _according(
     text: str, start: int, end: int, cue_start: int, ref: Ref, quotes: Sequence[Quote]
 ) -> Cue:
-    pos = _skip_space(text, ref.end, end)
     clause: tuple[int, int] | None = None
-    if pos < end and text[pos] == ",":
-        clause = _clause_span(text, pos + 1, end)
+    comma = text.find(",", ref.end, min(end, ref.end + 80))
+    opening = len(_WORD_RE.findall(text, start, cue_start)) <= 2
+    if comma >= 0 and not opening:
+        # "..., according to Jane Ortiz, a city official": an appositive, not a clause.
+        nxt = _WORD_RE.match(text, _skip_space(text, comma + 1, end), end)
+        if nxt is not None and nxt.group().lower() in _APPOSITIVE_OPENERS:
+            comma = -1
+    if comma >= 0:
+        clause = _clause_span(text, comma + 1, end, quotes)
         if clause is not None and len(_WORD_RE.findall(text, clause[0], clause[1])) < 3:
             clause = None
     return Cue(
         cue_start, ref.end, "according to", ref, cue_start, False, None, clause, -1, False, False
     )
+
+
+_APPOSITIVE_OPENERS = _wordset("a an the which who whose one")
 
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -388,8 +406,22 @@ def _noun_subject(
             if not w.islower():
                 break
             j -= 1
+    if low in _MEDIA_NOUNS and i > 0:
+        # "The Daily Planet newspaper reported": the publication speaks.
+        mention = index.by_end.get(toks[i - 1][1])
+        if mention is not None:
+            return Ref(RefKind.NAME, mention.full_start, mention.end, mention.name, mention), (
+                mention.full_start
+            )
     if low in UNNAMED or low in _REPORT_NOUNS:
-        j = max(0, i - 4)
+        j = i
+        while j > 0 and i - j < 5:
+            prev = toks[j - 1][2]
+            if not (prev.isalpha() or prev.endswith(("'s", "\u2019s")) or "-" in prev):
+                break
+            j -= 1
+            if prev.lower() in _DETERMINERS:
+                break
         return Ref(RefKind.UNNAMED, toks[j][0], e, low), toks[j][0]
     if low in _PERSON_NOUNS:
         j = i - 1
@@ -418,6 +450,10 @@ def _role_ref(toks: list[tuple[int, int, str]], i: int) -> Ref | None:
             break
         j -= 1
     return None
+
+
+_MEDIA_NOUNS = _wordset("newspaper paper magazine network channel agency outlet daily website")
+_DETERMINERS = _wordset("the a an one some two three several many most other another")
 
 
 def _ends_clause(text: str, seg: int, cue_start: int) -> bool:
@@ -523,14 +559,17 @@ def _clause_after(
         pos = m.end()
     pos = _skip_space(text, pos, end)
     if pos < end and text[pos] in ":,":
-        pos = _skip_space(text, pos + 1, end)
+        after_mark = _skip_space(text, pos + 1, end)
+        if text[pos] == "," and not any(q.start == after_mark for q in quotes):
+            return None, -1  # "..., the Post reported, citing a source": no clause after
+        pos = after_mark
     that = _THAT_RE.match(text, pos, end)
     saw_that = that is not None
     if that is not None:
         pos = that.end()
     for q in quotes:
         if q.start == pos:
-            return _clause_span(text, pos, end), pos
+            return _clause_span(text, pos, end, quotes), pos
     if pos >= end or not saw_that and verb in _NEED_THAT_SET:
         if verb in _NEED_THAT_SET:
             return _that_later(text, pos, end, quotes), -1
@@ -543,9 +582,23 @@ def _clause_after(
         low in _PREPOSITIONS or not first.group()[0].isalnum() or low in ("to", "so")
     ):
         return _that_later(text, pos, end, quotes), -1
-    return _clause_span(text, pos, end), -1
+    return _clause_span(text, pos, end, quotes), -1
 
 
+_GERUND_EXCEPTIONS = (
+    "including|according|during|regarding|concerning|following|excluding|involving|"
+    "notwithstanding|nothing|something|anything|everything|morning|evening|thing|bring|king"
+)
+_CUE_ALTERNATION = "|".join(sorted(CUES, key=len, reverse=True))
+# Where a reported clause ends: a new clause, an aside, or another attribution.
+_CLAUSE_STOP_RE = re.compile(
+    r";\s|\s[\u2014\u2013]\s|\s--\s"
+    r"|,\s+(?:although|though|while|whereas|but|and\s+(?:he|she|they|it|we|i)\b)"
+    r"|,\s+(?:he|she|they|it|we|i)\s"
+    rf"|,\s+(?!(?:{_GERUND_EXCEPTIONS})\b)[a-z]+ing\b"
+    rf"|,?\s(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{_CUE_ALTERNATION})\b",
+    re.IGNORECASE,
+)
 _PREPOSITIONS = _wordset(
     """
     in on at during to from after before while about of with by for as into over under since
@@ -558,11 +611,18 @@ def _that_later(text: str, pos: int, end: int, quotes: Sequence[Quote]) -> tuple
     limit = min(end, pos + _WINDOW)
     for m in _THAT_RE.finditer(text, pos, limit):
         if not _in_quote(m.start(), quotes):
-            return _clause_span(text, m.end(), end)
+            return _clause_span(text, m.end(), end, quotes)
     return None
 
 
-def _clause_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+def _clause_span(
+    text: str, start: int, end: int, quotes: Sequence[Quote] = ()
+) -> tuple[int, int] | None:
+    """Return the reported clause from ``start``: up to the sentence end or a new clause."""
+    for stop in _CLAUSE_STOP_RE.finditer(text, start, end):
+        if stop.start() > start and not _in_quote(stop.start(), quotes):
+            end = stop.start()
+            break
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
         end -= 1
     if end > start and text[end - 1] == "." and not (end - start > 2 and text[end - 3] == "."):

@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from claims_db.extract.attribution import CUES
 from claims_db.extract.quotes import Quote
 
 # Words that end with a period without ending the sentence.
@@ -19,6 +20,13 @@ _END_RE = re.compile(r"[.!?\u2026]+[\"\u201d\u2019'\u00bb)\]]*")
 _WORD_BEFORE_RE = re.compile(r"[\w.]+$")
 _PARAGRAPH_RE = re.compile(r"[^\n]+")
 _OPENERS = "\"\u201c\u2018'(\u00ab["
+_CLOSERS = "\"\u201d\u00bb'"
+# `"...?" Jane Ortiz asked.`: a name and a cue right after a quote continue its sentence.
+_ATTRIBUTION_AHEAD_RE = re.compile(
+    r"\s+[A-Z][\w.'\u2019\-]*(?:\s+[\w.'\u2019\-]+){0,5}?\s+(?:"
+    + "|".join(sorted(CUES, key=len, reverse=True))
+    + r")\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,10 @@ def split_sentences(
             if boundary >= p_end or not _is_boundary(text, match.start(), boundary, p_end):
                 continue
             if _inside_quote(boundary, quotes, quote_starts):
+                continue
+            if text[boundary - 1] in _CLOSERS and _ATTRIBUTION_AHEAD_RE.match(
+                text, boundary, min(p_end, boundary + 120)
+            ):
                 continue
             start, end = _trim(text, cursor, boundary)
             if start < end:

@@ -345,10 +345,9 @@ class SpeakerIndex:
     def _add_role(self, entity: _Entity, role: str) -> None:
         entity.roles.append(role)
         head = role.rstrip(".").lower().split()[-1:]
-        if head:
-            if (head[0], entity.name) not in self._role_keys:
-                self._role_keys.add((head[0], entity.name))
-                self._by_role.setdefault(head[0], []).append(entity)
+        if head and (head[0], entity.name) not in self._role_keys:
+            self._role_keys.add((head[0], entity.name))
+            self._by_role.setdefault(head[0], []).append(entity)
 
     def is_full_person(self, m: Mention) -> bool:
         """Return True when a mention names a person by a full name, directly or by last name."""

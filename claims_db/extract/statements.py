@@ -22,7 +22,7 @@ _WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
 _MIN_EMBEDDED_WORDS = 8  # shorter quoted fragments inside the author's sentence are not quotes
 _MAX_GAP_WORDS = 16  # words allowed between a quote and the cue that attributes it
 _MAX_GAP_CHARS = 240
-_MOSTLY_QUOTED = 0.7
+_MIN_UNQUOTED_WORDS = 3  # a reported clause needs this many words outside quotation marks
 _MAX_QUOTES_PER_SENTENCE = 60  # more quote marks than this in one sentence is not prose
 
 
@@ -476,6 +476,7 @@ def _clause_before(
 
 
 def _mostly_quoted(text: str, span: tuple[int, int], quotes: Sequence[Quote]) -> bool:
+    """Return True when a clause is nearly all quotation (only the quote is a statement)."""
     total = _words(text, span[0], span[1])
     if total == 0:
         return True
@@ -484,7 +485,7 @@ def _mostly_quoted(text: str, span: tuple[int, int], quotes: Sequence[Quote]) ->
         lo, hi = max(q.inner_start, span[0]), min(q.inner_end, span[1])
         if lo < hi:
             quoted += _words(text, lo, hi)
-    return quoted / total >= _MOSTLY_QUOTED
+    return total - quoted < _MIN_UNQUOTED_WORDS
 
 
 def extract_text(text: str, *, title: str | None = None) -> Extraction:
