@@ -9,7 +9,6 @@ replace). A file lock keeps a second process from clobbering the library.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import tempfile
@@ -19,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import filelock
+import orjson
 from tinydb import TinyDB, where
 from tinydb.storages import Storage
-from tinydb.table import Document
 
 from claims_db.errors import ClaimsError, CorruptLibrary, LibraryInUse
 from claims_db.models import Article, Kind, SourceKind, Speaker, SpeakerKind, Statement
@@ -63,8 +62,8 @@ class AtomicJSONStorage(Storage):
                 "restore it from a backup or move it away to start a new library."
             )
         try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
             raise CorruptLibrary(
                 f"The library {self.path} is corrupt ({exc}). It was left untouched; "
                 "restore it from a backup or move it away to start a new library."
@@ -90,8 +89,8 @@ class AtomicJSONStorage(Storage):
         fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
         tmp = Path(tmp_name)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(orjson.dumps(data))  # UTF-8, no ASCII escapes
                 fh.flush()
                 os.fsync(fh.fileno())
             _replace(tmp, self.path)
@@ -134,6 +133,7 @@ class Store:
         self._lock = lock
         self._dirty = False
         self.created = False  # set by open() when the file did not exist
+        self._next_ids: dict[str, int] = {}
         self._speaker_doc_ids: dict[str, int] = {
             str(doc["id"]): doc.doc_id for doc in db.table(_SPEAKERS).all()
         }
@@ -190,21 +190,42 @@ class Store:
         self, article: Article, statements: Iterable[Statement], speakers: Iterable[Speaker]
     ) -> None:
         """Stage an article with its statements and new or updated speakers."""
-        self._db.table(_ARTICLES).insert(_article_to(article))
-        self._db.table(_STATEMENTS).insert_multiple(_statement_to(s) for s in statements)
+        self._append(_ARTICLES, [_article_to(article)])
+        self._append(_STATEMENTS, [_statement_to(s) for s in statements])
         self.put_speakers(speakers)
         self._dirty = True
 
     def put_speakers(self, speakers: Iterable[Speaker]) -> None:
         """Stage new or updated speakers."""
-        table = self._db.table(_SPEAKERS)
         for speaker in speakers:
+            doc = _speaker_to(speaker)
             doc_id = self._speaker_doc_ids.get(speaker.id)
             if doc_id is None:
-                self._speaker_doc_ids[speaker.id] = table.insert(_speaker_to(speaker))
+                (self._speaker_doc_ids[speaker.id],) = self._append(_SPEAKERS, [doc])
             else:
-                table.upsert(Document(_speaker_to(speaker), doc_id=doc_id))
+                self._raw_table(_SPEAKERS)[str(doc_id)] = doc
         self._dirty = True
+
+    def _raw_table(self, name: str) -> dict[str, Any]:
+        data = self._storage.read()
+        assert data is not None, "open() writes the schema table first"
+        return data.setdefault(name, {})
+
+    def _append(self, name: str, docs: list[dict[str, Any]]) -> list[int]:
+        """Insert documents in TinyDB's file format without rebuilding the table.
+
+        TinyDB's ``Table.insert`` converts every document of the table on each
+        call, which makes a bulk ingest quadratic. Writing into the storage's
+        table is the same file format at O(1) a document. Nothing here calls
+        ``Table.insert``, so TinyDB's cached next id can never collide.
+        """
+        raw = self._raw_table(name)
+        next_id = self._next_ids.get(name) or max(map(int, raw), default=0) + 1
+        ids = list(range(next_id, next_id + len(docs)))
+        for doc_id, doc in zip(ids, docs, strict=True):
+            raw[str(doc_id)] = doc
+        self._next_ids[name] = next_id + len(docs)
+        return ids
 
     def delete_article(self, article_id: str, speaker_ids: Iterable[str]) -> None:
         """Stage the removal of an article, its statements and the given speakers."""
