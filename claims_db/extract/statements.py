@@ -65,7 +65,7 @@ def run(text: str, *, title: str | None = None) -> Extraction:
             j += 1
         _note_subject(text, sentence, s_i, mine, index, state)
         found = _sentence_statements(text, sentence, s_i, sentences, mine, index, state)
-        if not found and not mine and is_claim(text, sentence):
+        if not found and is_claim(text, sentence):
             found = [
                 _statement(
                     text, Kind.CLAIM, sentence.start, sentence.end, sentence, None, None, None
