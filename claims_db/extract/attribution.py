@@ -40,7 +40,7 @@ _SAY_VERBS = _wordset(
     remarked testify testifies testified confirm confirms confirmed emphasize emphasizes
     emphasized stress stresses stressed counter counters countered concede concedes conceded
     caution cautions cautioned boast boasts boasted allege alleges alleged clarify clarifies
-    clarified posted writing saying adding telling noting arguing warning claiming insisting
+    clarified writing saying adding telling noting arguing warning claiming insisting
     explaining alleging declaring
     """
 )
@@ -52,7 +52,7 @@ _QUOTE_ONLY = _wordset(
 )
 _NEED_THAT = _wordset(
     """
-    found finds showed shows pledged pledges promised promises vowed vows concluded
+    found finds pledged pledges promised promises vowed vows concluded
     """
 )
 _PARTICIPLES = _wordset(
@@ -108,7 +108,7 @@ _ADVERBIAL_RE = re.compile(
     r"repeatedly|publicly|privately|recently|once|then|too|flatly|bluntly|simply|"
     r"in\s+(?:a|an|his|her|their|its)\s+(?:[\w\-]+\s+){0,2}?(?:statement|interview|speech|"
     r"tweet|post|email|e-mail|letter|op-ed|column|release|video|call|message|appearance|"
-    r"address|filing|memo|essay|book|note))\b,?\s*",
+    r"address|filing|memo|essay|book|note))\b\s*",
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"[\w\-]+(?:['\u2019][\w\-]+)*|[^\w\s]")
@@ -242,7 +242,10 @@ def _parse(
         pos = cue_end
         if verb in _ADDRESSING:
             addressee, pos = _addressee(text, pos, end, index)
-        clause, quote_at = _clause_after(text, pos, end, verb, quotes)
+        opening = len(_WORD_RE.findall(text, start, min(subject_start, start + 40))) <= 3
+        clause, quote_at = _clause_after(
+            text, pos, end, verb, quotes, opening_attribution=opening and subject_start > start
+        )
     else:
         clause = None
     if verb in _QUOTE_ONLY_SET:
@@ -548,7 +551,13 @@ def _addressee(text: str, pos: int, end: int, index: SpeakerIndex) -> tuple[Ment
 
 
 def _clause_after(
-    text: str, pos: int, end: int, verb: str, quotes: Sequence[Quote]
+    text: str,
+    pos: int,
+    end: int,
+    verb: str,
+    quotes: Sequence[Quote],
+    *,
+    opening_attribution: bool = False,
 ) -> tuple[tuple[int, int] | None, int]:
     """Return the reported clause after a cue and the start of a quote it introduces."""
     for _ in range(4):
@@ -560,7 +569,11 @@ def _clause_after(
     pos = _skip_space(text, pos, end)
     if pos < end and text[pos] in ":,":
         after_mark = _skip_space(text, pos + 1, end)
-        if text[pos] == "," and not any(q.start == after_mark for q in quotes):
+        if (
+            text[pos] == ","
+            and not any(q.start == after_mark for q in quotes)
+            and not opening_attribution
+        ):
             return None, -1  # "..., the Post reported, citing a source": no clause after
         pos = after_mark
     that = _THAT_RE.match(text, pos, end)
@@ -585,6 +598,8 @@ def _clause_after(
     return _clause_span(text, pos, end, quotes), -1
 
 
+_SUBORDINATORS = _wordset("although though while if when because unless since whereas once")
+_PRONOUN_HEADS = frozenset(["he", "sh", "th", "it", "we", "i "])
 _GERUND_EXCEPTIONS = (
     "including|according|during|regarding|concerning|following|excluding|involving|"
     "notwithstanding|nothing|something|anything|everything|morning|evening|thing|bring|king"
@@ -602,7 +617,8 @@ _CLAUSE_STOP_RE = re.compile(
 _PREPOSITIONS = _wordset(
     """
     in on at during to from after before while about of with by for as into over under since
-    until upon via through amid among against when
+    until upon via through amid among against when without within across behind beyond near
+    toward towards outside inside per like unlike despite
     """
 )
 
@@ -619,8 +635,13 @@ def _clause_span(
     text: str, start: int, end: int, quotes: Sequence[Quote] = ()
 ) -> tuple[int, int] | None:
     """Return the reported clause from ``start``: up to the sentence end or a new clause."""
+    first = _WORD_RE.match(text, start, end)
+    subordinate = first is not None and first.group().lower() in _SUBORDINATORS
     for stop in _CLAUSE_STOP_RE.finditer(text, start, end):
         if stop.start() > start and not _in_quote(stop.start(), quotes):
+            if subordinate and stop.group().lstrip(", ").lower()[:2] in _PRONOUN_HEADS:
+                subordinate = False  # "although A, he B": the main clause is still reported
+                continue
             end = stop.start()
             break
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):

@@ -62,8 +62,10 @@ def split_sentences(
                 continue
             if _inside_quote(boundary, quotes, quote_starts):
                 continue
-            if text[boundary - 1] in _CLOSERS and _ATTRIBUTION_AHEAD_RE.match(
-                text, boundary, min(p_end, boundary + 120)
+            if (
+                text[boundary - 1] in _CLOSERS
+                and text[match.start()] in "?!"
+                and (_ATTRIBUTION_AHEAD_RE.match(text, boundary, min(p_end, boundary + 120)))
             ):
                 continue
             start, end = _trim(text, cursor, boundary)

@@ -22,7 +22,7 @@ _WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
 _MIN_EMBEDDED_WORDS = 8  # shorter quoted fragments inside the author's sentence are not quotes
 _MAX_GAP_WORDS = 16  # words allowed between a quote and the cue that attributes it
 _MAX_GAP_CHARS = 240
-_MIN_UNQUOTED_WORDS = 3  # a reported clause needs this many words outside quotation marks
+_MIN_UNQUOTED_WORDS = 2  # a reported clause needs this many words outside quotation marks
 _MAX_QUOTES_PER_SENTENCE = 60  # more quote marks than this in one sentence is not prose
 
 
@@ -471,6 +471,39 @@ def _clause_before(
     if _words(text, start, end) < 3:
         return None
     if any(q.start <= start and q.end >= end for q in quotes):
+        return None
+    first = _WORD_RE.match(text, start, end)
+    if first is not None and first.group().lower() in _NOT_CLAUSE_OPENERS:
+        return None  # "During a rally in Ohio, Jane Ortiz said": a setting, not speech
+    return start, end
+
+
+_NOT_CLAUSE_OPENER_WORDS = """
+    during at in on after before while when speaking asked despite since following amid
+    addressing answering responding instead
+"""
+_NOT_CLAUSE_OPENERS = frozenset(_NOT_CLAUSE_OPENER_WORDS.split())
+
+
+def _cut_at_other_cue(
+    text: str, span: tuple[int, int], k: int, cues: Sequence[Cue]
+) -> tuple[int, int] | None:
+    """End a clause where another attribution starts ("A, Jane Ortiz said B")."""
+    start, end = span
+    for j, other in enumerate(cues):
+        if j == k or other.ref is None:
+            continue
+        head = other.start if other.inverted or other.participle else other.subject_start
+        if start < head < end:
+            end = head
+    if end == span[1]:
+        return span
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    for conjunction in (" and", " but"):
+        if text.endswith(conjunction, start, end):
+            end -= len(conjunction)
+    if _words(text, start, end) < 3:
         return None
     return start, end
 
