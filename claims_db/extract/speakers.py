@@ -48,7 +48,8 @@ _OFFICE_TITLES = _wordset(
     """
     president secretary senator representative congressman congresswoman governor mayor judge
     justice minister chancellor sheriff commissioner chairman chairwoman director ambassador
-    attorney strategist spokesman spokeswoman
+    attorney strategist spokesman spokeswoman advocate comptroller treasurer auditor clerk
+    administrator commander superintendent
     """
 )
 # Titles that say nothing about the role ("Mr. Trump").
@@ -92,7 +93,7 @@ STOP_CAPS = _wordset(
     is are was were be been has have had will would can could should may might must monday
     tuesday wednesday thursday friday saturday sunday today yesterday tomorrow meanwhile
     however instead indeed already again perhaps maybe yes well oh mostly both either
-    neither other another such much few several after then thus hence new
+    neither other another such much few several after then thus hence
     """
 )
 _MONTHS = _wordset(
@@ -101,6 +102,17 @@ _MONTHS = _wordset(
     jan feb mar apr jun jul aug sep sept oct nov dec
     """
 )
+# Places that look like two-word personal names.
+_PLACE_NAMES = """
+    united states|united kingdom|new york|new jersey|new hampshire|new mexico|new zealand|
+    new orleans|north carolina|south carolina|north dakota|south dakota|west virginia|
+    rhode island|los angeles|san francisco|san diego|san antonio|las vegas|puerto rico|
+    saudi arabia|south africa|north korea|south korea|hong kong|costa rica|el salvador|
+    sri lanka|el paso|st louis|salt lake|palm beach|long island|capitol hill|wall street|
+    silicon valley|middle east|latin america|south america|north america|central america|
+    great britain|soviet union|european union|united nations|white house|new delhi
+    """
+_PLACES = frozenset(name.strip() for name in _PLACE_NAMES.split("|"))
 # Role nouns that can directly precede a name ("press secretary Karoline Leavitt").
 ROLE_NOUNS = _wordset(
     """
@@ -227,6 +239,8 @@ def _title_length(lows: Sequence[str]) -> int:
 def _is_org(text: str, piece: Sequence[tuple[int, int]], lows: Sequence[str]) -> bool:
     if any(low in ORG_WORDS for low in lows):
         return True
+    if " ".join(lows) in _PLACES:
+        return True  # a place is never a person; "the United States said" is a government
     if len(lows) == 1:
         word = text[piece[0][0] : piece[0][1]].rstrip(".")
         return lows[0] in _KNOWN_ORGS or (len(word) >= 2 and word.isupper() and word.isalpha())

@@ -149,10 +149,10 @@ def _resolve(
         alias = text[ref.start : ref.end]
         if role_name is not None:
             return _Speaker(role_name, SpeakerKind.PERSON, alias)
-        # "the lawmaker": the person the text last named.
+        # "the lawmaker": the person the text last named (not recorded as an alias).
         before = index.person_before(ref.start)
         if before is not None:
-            return _Speaker(index.resolve(before), SpeakerKind.PERSON, alias)
+            return _Speaker(index.resolve(before), SpeakerKind.PERSON, "")
         return None
     return _Speaker(None, SpeakerKind.PERSON, text[ref.start : ref.end])
 
@@ -313,33 +313,16 @@ def _sentence_statements(
     # Reported clauses.
     for k, cue in enumerate(cues):
         span = cue.clause
-        if (
-            span is None
-            and not cue.inverted
-            and k not in claimed_quote_cues
-            or span is None
-            and cue.inverted
-            and k not in claimed_quote_cues
-        ):
+        if span is None and k not in claimed_quote_cues:
             span = _clause_before(text, sentence, cue, quotes)
+        if span is not None:
+            span = _cut_at_other_cue(text, span, k, cues)
         if span is None or cue.quote_only or _mostly_quoted(text, span, quotes):
             continue
         speaker = speaker_of(k)
-        out.append(
-            (
-                span[0],
-                _statement(
-                    text,
-                    Kind.INDIRECT,
-                    span[0],
-                    span[1],
-                    sentence,
-                    speaker,
-                    cue.verb,
-                    cue.addressee.name if cue.addressee else None,
-                ),
-            )
-        )
+        told = cue.addressee.name if cue.addressee else None
+        st = _statement(text, Kind.INDIRECT, span[0], span[1], sentence, speaker, cue.verb, told)
+        out.append((span[0], st))
         _remember(state, speaker, s_i)
     for k, cue in enumerate(cues):
         if k in resolved and cue.ref is not None:

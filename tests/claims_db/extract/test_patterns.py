@@ -241,3 +241,31 @@ def test_explicit_title_is_kept() -> None:
 def test_empty_text_gives_nothing() -> None:
     result = extract("")
     assert (result.title, result.statements, result.speakers) == ("", (), ())
+
+
+def test_epithet_resolves_to_the_last_named_person_not_a_place() -> None:
+    result = run(
+        "Senator Rosa Vane toured a factory in New Mexico on Monday. "
+        "The lawmaker, who chairs the trade panel, said the plant would double its staff."
+    )
+    assert reported(result) == [("the plant would double its staff", "Rosa Vane")]
+
+
+def test_coordinated_verb_shares_the_subject() -> None:
+    result = run("Rosa Vane praised the workers and said the plant would double its staff.")
+    assert reported(result) == [("the plant would double its staff", "Rosa Vane")]
+
+
+def test_clause_stops_where_another_attribution_begins() -> None:
+    result = run(
+        "While Rosa Vane said that the plant was safe, Tom Hale said it needed new wiring."
+    )
+    assert reported(result) == [
+        ("the plant was safe", "Rosa Vane"),
+        ("it needed new wiring", "Tom Hale"),
+    ]
+
+
+def test_question_quote_before_a_named_speaker_stays_in_one_sentence() -> None:
+    result = run("\u201cWho will pay for it?\u201d Rosa Vane asked the crowd.")
+    assert quotes(result) == [("Who will pay for it?", "Rosa Vane")]
