@@ -284,8 +284,8 @@ def _sentence_statements(
         if k is not None:
             speaker = speaker_of(k)
             cue_word = cues[k].verb
-            told = cues[k].addressee
-            addressee = told.name if told is not None else None
+            person_told = cues[k].addressee
+            addressee = person_told.name if person_told is not None else None
             claimed_quote_cues.add(k)
         elif q.continued and state.open_quote is not None:
             speaker = state.open_quote
