@@ -37,6 +37,7 @@ class _Speaker:
 class _State:
     last: _Speaker | None = None  # most recent named speaker
     last_at: int = -1  # sentence index of the last statement with a speaker
+    last_cue: str | None = None  # the cue of that statement
     open_quote: _Speaker | None = None  # speaker of a quote left open at a paragraph end
     speaker_at: dict[int, _Speaker] = field(default_factory=dict)  # last speaker per sentence
     subject_at: dict[int, _Speaker] = field(default_factory=dict)  # named subject per sentence
@@ -289,8 +290,11 @@ def _sentence_statements(
             claimed_quote_cues.add(k)
         elif q.continued and state.open_quote is not None:
             speaker = state.open_quote
+            cue_word = state.last_cue
         elif standalone:
             speaker = _carried(text, sentence, s_i, sentences, index, state)
+            if speaker is not None and speaker is state.last:
+                cue_word = state.last_cue  # a continuation of the same speaker's words
         else:
             if _words(text, q.inner_start, q.inner_end, limit=_MIN_EMBEDDED_WORDS) < (
                 _MIN_EMBEDDED_WORDS
@@ -307,7 +311,7 @@ def _sentence_statements(
             text, Kind.DIRECT, q.inner_start, q.inner_end, sentence, speaker, cue_word, addressee
         )
         out.append((q.inner_start, st))
-        _remember(state, speaker, s_i)
+        _remember(state, speaker, s_i, cue_word)
         if not q.closed and q.end >= sentence.end:
             state.open_quote = speaker
     # Reported clauses.
@@ -323,7 +327,7 @@ def _sentence_statements(
         told = cue.addressee.name if cue.addressee else None
         st = _statement(text, Kind.INDIRECT, span[0], span[1], sentence, speaker, cue.verb, told)
         out.append((span[0], st))
-        _remember(state, speaker, s_i)
+        _remember(state, speaker, s_i, cue.verb)
     for k, cue in enumerate(cues):
         if k in resolved and cue.ref is not None:
             sp = resolved[k]
@@ -333,9 +337,10 @@ def _sentence_statements(
     return [st for _, st in out]
 
 
-def _remember(state: _State, speaker: _Speaker | None, s_i: int) -> None:
+def _remember(state: _State, speaker: _Speaker | None, s_i: int, cue: str | None) -> None:
     if speaker is not None and speaker.name is not None:
         state.last = speaker
+        state.last_cue = cue
         state.last_at = s_i
         state.speaker_at[s_i] = speaker
 

@@ -86,3 +86,9 @@ def test_seed_claims_are_whole_sentences(seed: Extraction) -> None:
     for s in seed.statements:
         if s.kind is Kind.CLAIM:
             assert (s.start, s.end) == (s.sentence_start, s.sentence_end)
+
+
+def test_seed_cues_match_gold(seed: Extraction, gold: dict[str, Any]) -> None:
+    cues = {(s.text, s.cue) for s in seed.statements}
+    missing = [(g["text"], g["cue"]) for g in gold["statements"] if "cue" in g]
+    assert [pair for pair in missing if pair not in cues] == []
