@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from claims_db.extract.quotes import Quote
@@ -486,12 +486,13 @@ def _ref_after(
             w = toks[k][2]
             wl = w.lower()
             m = index.by_start.get(toks[k][0])
-            if m is not None and m.is_org and wl not in UNNAMED:
-                # "according to the Washington Post"
-                return Ref(RefKind.NAME, m.full_start, m.end, m.name, m)
+            if m is not None and wl not in UNNAMED and (m.is_org or (k == 1 and low == "the")):
+                # "according to the Daily Planet": a named publication or body.
+                org = m if m.is_org else replace(m, is_org=True)
+                return Ref(RefKind.NAME, org.full_start, org.end, org.name, org)
             if wl in UNNAMED:
                 return Ref(RefKind.UNNAMED, s, toks[k][1], wl)
-            if wl in _PERSON_NOUNS and low == "the":
+            if wl in _PERSON_NOUNS and low == "the" and w.islower():
                 return Ref(RefKind.ROLE, s, toks[k][1], wl)
             if not w.isalpha():
                 break

@@ -481,7 +481,11 @@ def _cut_at_other_cue(
     for j, other in enumerate(cues):
         if j == k or other.ref is None:
             continue
+        if other.ref.kind is RefKind.PRONOUN and not other.participle:
+            continue  # "Ortiz said she pledged ...": reported speech nested in the clause
         head = other.start if other.inverted or other.participle else other.subject_start
+        if head == start:
+            return None  # the clause is itself an attribution: "X said Y, according to Z"
         if start < head < end:
             end = head
     if end == span[1]:

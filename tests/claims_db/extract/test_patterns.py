@@ -269,3 +269,19 @@ def test_clause_stops_where_another_attribution_begins() -> None:
 def test_question_quote_before_a_named_speaker_stays_in_one_sentence() -> None:
     result = run("\u201cWho will pay for it?\u201d Rosa Vane asked the crowd.")
     assert quotes(result) == [("Who will pay for it?", "Rosa Vane")]
+
+
+def test_attribution_inside_an_according_to_clause_is_not_reported_twice() -> None:
+    result = run("Tom Hale said the mill will close, according to the Valley Star.")
+    assert reported(result) == [("the mill will close", "Tom Hale")]
+
+
+def test_named_publication_after_according_to_is_an_organisation() -> None:
+    result = run("The mill will close in June, according to the Valley Star.")
+    assert reported(result) == [("The mill will close in June", "Valley Star")]
+    assert result.speakers[0].kind is SpeakerKind.ORGANISATION
+
+
+def test_pronoun_reported_speech_nested_in_a_clause_is_kept() -> None:
+    result = extract("Ortiz Says She Never Pledged To Close The Mill\n\nMayor Jane Ortiz spoke.")
+    assert ("She Never Pledged To Close The Mill", "Jane Ortiz") in reported(result)
