@@ -108,7 +108,9 @@ class ClaimBot(commands.Bot):
         """Return a hash of the command payload that a sync to ``guild_id`` would send."""
         payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
         payload.sort(key=lambda item: (item.get("type", 1), item["name"]))
-        blob = json.dumps({"guild": guild_id, "commands": payload}, sort_keys=True, default=str)
+        # The application is part of the key: another token on the same data folder must sync.
+        target = {"application": self.application_id, "guild": guild_id, "commands": payload}
+        blob = json.dumps(target, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def _hash_path(self) -> Path:

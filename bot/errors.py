@@ -57,8 +57,10 @@ async def tell(interaction: discord.Interaction, text: str) -> None:
     if not interaction.response.is_done():
         await interaction.response.send_message(text, ephemeral=True)
     elif interaction.extras.get("edit_original"):
-        # A command that shows progress in its original reply ends with the error there.
-        await interaction.edit_original_response(content=text, embeds=[], view=None)
+        # The progress reply is public; a refusal is for the asker alone, so the
+        # public reply goes and the reason comes as an ephemeral followup.
+        await interaction.delete_original_response()
+        await interaction.followup.send(text, ephemeral=True)
     else:
         await interaction.followup.send(text, ephemeral=True)
 

@@ -174,7 +174,7 @@ class Interaction:
 
     @property
     def followups(self) -> list[dict[str, Any]]:
-        return [self.fake.messages[mid] for mid in self.followup_ids]
+        return [self.fake.messages[mid] for mid in self.followup_ids if mid in self.fake.messages]
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -1129,8 +1129,8 @@ class FakeDiscord:
                 return _error(400, 50035, "Invalid Form Body", {"_errors": problems})
             if inter.callbacks[0]["type"] == 5 and inter.original_id and not inter.followup_ids:
                 # The first followup after a deferred reply edits the loading message.
-                original = self.messages[inter.original_id]
-                if original["flags"] & 128 and not inter.edits:
+                original = self.messages.get(inter.original_id)
+                if original is not None and original["flags"] & 128 and not inter.edits:
                     keep = original["flags"] & EPHEMERAL
                     msg = self._edit_message(route, inter.original_id, payload)
                     if isinstance(msg, web.Response):

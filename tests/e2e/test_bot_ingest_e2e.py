@@ -7,7 +7,7 @@ import asyncio
 import discord
 import e2e_articles as articles
 import pytest
-from fake_discord import FakeDiscord, FakeFile, Interaction, StartBot
+from fake_discord import EPHEMERAL, FakeDiscord, FakeFile, Interaction, StartBot
 
 from claims_db.db import ClaimsDB
 
@@ -89,10 +89,19 @@ async def test_ingest_needs_exactly_one_source(fake: FakeDiscord, bot: discord.C
     assert rec.is_ephemeral() and "exactly one source" in text
 
 
+def _refused_privately(rec: Interaction) -> str:
+    """Return the refusal of a deferred ingest, checking that only the asker saw it."""
+    assert rec.original is None, "the public progress reply should be gone"
+    assert [m["flags"] & EPHEMERAL for m in rec.followups] == [EPHEMERAL]
+    return rec.text()
+
+
 async def test_ingest_url_that_404s_says_so(fake: FakeDiscord, bot: discord.Client) -> None:
     rec = await _ingest(fake, {"url": fake.url("/articles/gone.html")})
-    assert "HTTP 404" in rec.text()
-    assert "Added" not in rec.text()
+    await rec.wait_followups(1)
+    text = _refused_privately(rec)
+    assert "HTTP 404" in text
+    assert "Added" not in text
 
 
 async def test_ingest_private_address_is_refused_without_connecting(
@@ -100,7 +109,8 @@ async def test_ingest_private_address_is_refused_without_connecting(
 ) -> None:
     await start_bot(CLAIMBOT_ALLOW_PRIVATE_URLS="0")
     rec = await _ingest(fake, {"url": "http://10.0.0.1/news/story.html"})
-    assert "private address" in rec.text()
+    await rec.wait_followups(1)
+    assert "private address" in _refused_privately(rec)
     assert off_loopback == []  # refused before any connection was attempted
 
 
