@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -67,6 +68,7 @@ class ClaimBot(commands.Bot):
             settings.ingest_cooldown_rate, settings.ingest_cooldown_seconds
         )
         self._session: aiohttp.ClientSession | None = None
+        self._warmups: set[asyncio.Task[object]] = set()
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -161,6 +163,22 @@ class ClaimBot(commands.Bot):
     async def on_message(self, message: discord.Message, /) -> None:
         """Ignore prefix commands: mentions are answered by the ask cog's listener."""
         return
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """Open an existing library in the background, so the first command finds it ready.
+
+        A large library takes seconds to load; autocomplete, which must answer
+        within three seconds, would offer nothing until it is open.
+        """
+        if self.libraries.path_for(guild.id).exists():
+            task = asyncio.create_task(self.libraries.get(guild.id))
+            self._warmups.add(task)
+            task.add_done_callback(self._warmup_done)
+
+    def _warmup_done(self, task: asyncio.Task[object]) -> None:
+        self._warmups.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("opening a library in the background failed", exc_info=task.exception())
 
     async def on_ready(self) -> None:
         """Log who we are; nothing else happens here (no sync)."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import discord
 import e2e_articles as articles
 import pytest
 from fake_discord import FakeDiscord, Guild, Interaction, StartBot, buttons, message_text
+
+from claims_db import ClaimsDB
 
 
 def _button(message: dict[str, object], label: str) -> dict[str, object]:
@@ -224,3 +227,17 @@ async def test_speakers_and_articles_list_the_library(
     listing = await fake.slash(g, fake.member, "articles")
     text = await listing.wait_done()
     assert articles.WATER_TITLE in text and "Minneapolis" in text
+
+
+async def test_existing_library_is_opened_before_the_first_command(
+    fake: FakeDiscord, start_bot: StartBot, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    guild_id = int(fake.guilds[0].id)
+    ClaimsDB.open(data / f"{guild_id}.json").close()  # a library left by an earlier run
+    bot = await start_bot()
+    await fake.wait_until(
+        lambda: bot.libraries.peek(guild_id) is not None, 15, "the library to open by itself"
+    )
+    assert bot.libraries.peek(int(fake.guilds[1].id)) is None  # no file: nothing created
