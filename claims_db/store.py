@@ -135,7 +135,7 @@ class Store:
         self.created = False  # set by open() when the file did not exist
         self._next_ids: dict[str, int] = {}
         self._speaker_doc_ids: dict[str, int] = {
-            str(doc["id"]): doc.doc_id for doc in db.table(_SPEAKERS).all()
+            str(doc["id"]): int(doc_id) for doc_id, doc in self._raw_table(_SPEAKERS).items()
         }
 
     @classmethod
@@ -174,17 +174,20 @@ class Store:
         """Tell whether the library holds no article."""
         return len(self._db.table(_ARTICLES)) == 0
 
+    # Reads go to the storage's tables directly: Table.all() would wrap each of
+    # 100k statements in a TinyDB Document only for us to convert it again.
+
     def articles(self) -> list[Article]:
         """Return every stored article."""
-        return [_article_from(doc) for doc in self._db.table(_ARTICLES).all()]
+        return [_article_from(doc) for doc in self._raw_table(_ARTICLES).values()]
 
     def statements(self) -> list[Statement]:
         """Return every stored statement."""
-        return [_statement_from(doc) for doc in self._db.table(_STATEMENTS).all()]
+        return [_statement_from(doc) for doc in self._raw_table(_STATEMENTS).values()]
 
     def speakers(self) -> list[Speaker]:
         """Return every stored speaker."""
-        return [_speaker_from(doc) for doc in self._db.table(_SPEAKERS).all()]
+        return [_speaker_from(doc) for doc in self._raw_table(_SPEAKERS).values()]
 
     def put_article(
         self, article: Article, statements: Iterable[Statement], speakers: Iterable[Speaker]
