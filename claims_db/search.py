@@ -44,7 +44,7 @@ _SHORT_STATEMENT = 8
 _CANDIDATES = 50
 _COMMON_POSTINGS = 5000
 # Default score below which a question is answered with [].
-DEFAULT_THRESHOLD = 0.1
+DEFAULT_THRESHOLD = 0.105
 _NO_SPEAKER = -1
 
 
@@ -82,6 +82,7 @@ class SearchIndex:
         self._postings: list[array[int]] = []  # term id -> doc ids (a doc repeats per occurrence)
         self._ctx_postings: list[array[int] | None] = []
         self._sorted_vocab: list[str] | None = None
+        self._vocab_buckets: dict[tuple[str, int], list[str]] | None = None
         # Documents (one per statement), addressed by a dense int.
         self._doc_of: dict[str, int] = {}
         self._ids: list[str | None] = []
@@ -126,6 +127,7 @@ class SearchIndex:
             for statement in article_statements:
                 previous = self._add_statement(statement, previous)
         self._sorted_vocab = None
+        self._vocab_buckets = None
 
     def _term_id(self, term: str) -> int:
         tid = self._term_ids.get(term)
@@ -141,8 +143,12 @@ class SearchIndex:
     def _add_statement(self, statement: Statement, previous: list[str]) -> list[str]:
         doc = len(self._ids)
         text_terms = terms(statement.text)
-        term_ids = array("i", (self._term_id(t) for t in text_terms))
-        context = set(terms(statement.sentence))
+        term_id = self._term_ids.get
+        term_ids = array("i", (term_id(t) or self._term_id(t) for t in text_terms))
+        if statement.sentence == statement.text:
+            context = set()
+        else:
+            context: set[str] = set(terms(statement.sentence))
         if statement.addressee:
             context.update(terms(statement.addressee))
         if len(text_terms) <= _SHORT_STATEMENT:
@@ -379,12 +385,25 @@ class SearchIndex:
         if out:
             return out
         if len(word) >= 4:
+            # Typos rarely touch the first letter; comparing only same-initial terms of a
+            # similar length keeps this to a few hundred strings even at a million statements.
+            buckets = self._buckets()
+            near = [t for size in (-1, 0, 1) for t in buckets.get((term[0], len(term) + size), ())]
             hits = process.extract(
-                term, vocab, scorer=fuzz.ratio, score_cutoff=80 if len(term) <= 6 else 75, limit=2
+                term, near, scorer=fuzz.ratio, score_cutoff=80 if len(term) <= 6 else 75, limit=2
             )
             for hit, score, _ in hits:
-                out.append((self._term_ids[hit], 0.9 * score / 100))
+                if score >= hits[0][1] - 5:
+                    out.append((self._term_ids[hit], 0.9 * score / 100))
         return out
+
+    def _buckets(self) -> dict[tuple[str, int], list[str]]:
+        if self._vocab_buckets is None:
+            buckets: dict[tuple[str, int], list[str]] = {}
+            for term in self._vocab():
+                buckets.setdefault((term[0], len(term)), []).append(term)
+            self._vocab_buckets = buckets
+        return self._vocab_buckets
 
     def _split_compound(self, word: str) -> list[str] | None:
         """Split an unknown word into two indexed words ("bodycams" -> "body", "cams")."""
@@ -414,7 +433,12 @@ class SearchIndex:
                 parts = self._split_compound(word) or parts
             for part in parts:
                 alts = self._alternatives(part)
-                idf = max((self._idf(self._df[t]) for t, _ in alts), default=unknown_idf)
+                # The slot weighs what its most likely spelling weighs, not its rarest guess.
+                idf = (
+                    self._idf(self._df[max(alts, key=lambda a: (a[1], -self._df[a[0]]))[0]])
+                    if alts
+                    else unknown_idf
+                )
                 slots.append(_Slot(part, alts, idf))
         return slots
 
@@ -484,9 +508,14 @@ class SearchIndex:
         )
         for tid, weight in alts:
             postings = self._postings[tid]
-            if len(postings) > _COMMON_POSTINGS and acc:
-                continue
             gain = weight * (_K1 + 1)
+            if len(postings) > _COMMON_POSTINGS and acc and len(acc) < len(postings):
+                # A common term only re-ranks what rarer terms found: checking those few
+                # candidates is cheaper than walking its whole postings list.
+                for doc in acc:
+                    if tid in doc_terms[doc]:
+                        acc[doc] += gain / (1 + k_short + k_long * len(doc_terms[doc]))
+                continue
             for doc in postings:
                 norm = 1 + k_short + k_long * len(doc_terms[doc])
                 acc[doc] = acc.get(doc, 0.0) + gain / norm
@@ -538,17 +567,19 @@ class SearchIndex:
                 hit_slots.append(len(hit_terms))
             else:
                 hit_slots.append(0)
-        coverage = min(1.0, gained / total) if total else 0.0
+        # Not capped: short statements may exceed 1 here, which keeps BM25's order among
+        # candidates that all match every word; Match.score is capped instead.
+        coverage = gained / total if total else 0.0
         pair_share = self._pair_share(doc_terms, slots, hit_slots)
         doc_mass = 0.0
         for tid in set(doc_terms):
-            weight = idf.get(tid)
-            if weight is None:
-                weight = idf[tid] = self._idf(self._df[tid])
-            doc_mass += weight
+            term_idf = idf.get(tid)
+            if term_idf is None:
+                term_idf = idf[tid] = self._idf(self._df[tid])
+            doc_mass += term_idf
         hit_mass = sum(idf.get(t, 0.0) or self._idf(self._df[t]) for t in hit_terms)
         doc_cover = min(1.0, hit_mass / doc_mass) if doc_mass else 0.0
-        score = min(1.0, _combine(coverage, doc_cover, pair_share))
+        score = _combine(coverage, doc_cover, pair_share)
         return _Scored(doc, score, tuple(matched), (coverage, doc_cover, pair_share))
 
     @staticmethod
@@ -594,7 +625,7 @@ class SearchIndex:
             out.append(
                 Match(
                     statement_id,
-                    round(item.score, 4),
+                    round(min(1.0, item.score), 4),
                     item.matched,
                     contradicts,
                     tuple(also),
@@ -627,7 +658,7 @@ class SearchIndex:
             (self._score_doc(d, slots, {}) for d in docs), key=lambda s: (-s.score, s.doc)
         )
         return [
-            Match(self._ids[s.doc] or "", round(s.score, 4), s.matched)
+            Match(self._ids[s.doc] or "", round(min(1.0, s.score), 4), s.matched)
             for s in ranked[:limit]
             if s.matched
         ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 import Stemmer
 
@@ -116,11 +115,18 @@ def clean(text: str) -> str:
     ``#BodyCams`` becomes ``Body Cams`` and ``@IlhanMN`` becomes ``Ilhan MN``: hashtags and
     handles often carry the topic or the speaker of a tweet.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
-    text = _URL.sub(" ", text)
-    text = _TWEET_SIGNATURE.sub(" ", text)
-    text = _HASHTAG.sub(_split_camel, text)
-    return _HANDLE.sub(_split_camel, text)
+    # The cheap membership tests keep plain article text off the slower regex paths.
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    if "http" in text or "www." in text or "pic.twitter" in text:
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        if "(@" in text:
+            text = _TWEET_SIGNATURE.sub(" ", text)
+        text = _HANDLE.sub(_split_camel, text)
+    if "#" in text:
+        text = _HASHTAG.sub(_split_camel, text)
+    return text
 
 
 def words(text: str) -> list[str]:
@@ -128,9 +134,11 @@ def words(text: str) -> list[str]:
 
     ``wasn't`` gives ``was``, ``not``; ``Noem's`` gives ``noem``.
     """
+    found = _WORD.findall(clean(text).lower())
+    if "'" not in text and "\u2019" not in text:
+        return found
     out: list[str] = []
-    for raw in _WORD.findall(clean(text)):
-        word = raw.lower()
+    for word in found:
         if "'" in word:
             if word in _IRREGULAR_NEGATIVES:
                 out.extend((_IRREGULAR_NEGATIVES[word], "not"))
@@ -143,15 +151,29 @@ def words(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=200_000)
+_STEMS: dict[str, str] = {}
+
+
 def stem(word: str) -> str:
     """Return the Snowball (Porter 2) stem of a lower-cased word."""
-    return str(_STEMMER.stemWord(word))
+    found = _STEMS.get(word)
+    if found is None:
+        found = _STEMS[word] = str(_STEMMER.stemWord(word))
+        if len(_STEMS) > 500_000:
+            _STEMS.clear()
+    return found
 
 
 def terms(text: str) -> list[str]:
     """Return the index terms of ``text``: stemmed words without stop words, in order."""
-    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+    stems = _STEMS
+    out = []
+    for word in words(text):
+        if word in STOP_WORDS:
+            continue
+        found = stems.get(word)
+        out.append(found if found is not None else stem(word))
+    return out
 
 
 def is_negated(word_list: list[str]) -> bool:
