@@ -29,8 +29,8 @@ from rapidfuzz import fuzz, process  # noqa: E402
 from claims_db.models import Kind, Speaker, Statement  # noqa: E402
 from claims_db.search import SearchIndex  # noqa: E402
 
-_SYLLABLES = "ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo vu".split()  # noqa: E501
-_FILLER = "the a of to in and that for on with as by at from it is was will has have".split()
+_SYLLABLES = [c + v for c in "bdklmnrstv" for v in "aeiou"]
+_FILLER = ["the", "a", "of", "to", "in", "and", "that", "for", "on", "with", "as", "by", "at"]
 
 
 def _vocabulary(rng: random.Random, size: int) -> list[str]:

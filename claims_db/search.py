@@ -145,10 +145,9 @@ class SearchIndex:
         text_terms = terms(statement.text)
         term_id = self._term_ids.get
         term_ids = array("i", (term_id(t) or self._term_id(t) for t in text_terms))
-        if statement.sentence == statement.text:
-            context = set()
-        else:
-            context: set[str] = set(terms(statement.sentence))
+        context: set[str] = set()
+        if statement.sentence != statement.text:
+            context.update(terms(statement.sentence))
         if statement.addressee:
             context.update(terms(statement.addressee))
         if len(text_terms) <= _SHORT_STATEMENT:
