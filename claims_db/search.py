@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from claims_db.models import Match, Speaker, Statement
 from claims_db.query import Intent, Mention, Question, parse
@@ -46,6 +47,11 @@ _COMMON_POSTINGS = 5000
 # Default score below which a question is answered with [].
 DEFAULT_THRESHOLD = 0.105
 _NO_SPEAKER = -1
+
+
+def _allowed_edits(word: str) -> int:
+    """Return how many typos (a swap of neighbours counts as one) a word may carry."""
+    return 0 if len(word) < 5 else 1 if len(word) <= 8 else 2
 
 
 def _combine(coverage: float, doc_cover: float, pair_share: float) -> float:
@@ -331,11 +337,13 @@ class SearchIndex:
                     continue
                 if not whole and self._df_of(stem(word)) > 0:
                     continue  # a known topic word, not a misspelt name
-                cutoff = 80 if len(word) <= 5 else 84
-                hit = process.extractOne(word, tokens, scorer=fuzz.ratio, score_cutoff=cutoff)
+                edits = _allowed_edits(word)
+                if not edits:
+                    continue
+                hit = process.extractOne(word, tokens, scorer=OSA.distance, score_cutoff=edits)
                 if hit is None:
                     continue
-                score = hit[1] / 100
+                score = 1 - hit[1] / max(len(word), 1)
                 holders_set = self._name_tokens[hit[0]]
                 weights = {n: score * 0.95 for n in holders_set}
                 found.append(Mention(pos, pos + 1, self._speaker_weights(weights)))
@@ -383,17 +391,21 @@ class SearchIndex:
                 pos += 1
         if out:
             return out
-        if len(word) >= 4:
+        if _allowed_edits(word):
             # Typos rarely touch the first letter; comparing only same-initial terms of a
             # similar length keeps this to a few hundred strings even at a million statements.
             buckets = self._buckets()
             near = [t for size in (-1, 0, 1) for t in buckets.get((term[0], len(term) + size), ())]
             hits = process.extract(
-                term, near, scorer=fuzz.ratio, score_cutoff=80 if len(term) <= 6 else 75, limit=2
+                term,
+                near,
+                scorer=OSA.distance,
+                score_cutoff=min(_allowed_edits(word), _allowed_edits(term) or 1),
+                limit=3,
             )
-            for hit, score, _ in hits:
-                if score >= hits[0][1] - 5:
-                    out.append((self._term_ids[hit], 0.9 * score / 100))
+            for hit, distance, _ in hits:
+                if distance == hits[0][1]:
+                    out.append((self._term_ids[hit], 0.9 * (1 - distance / len(term))))
         return out
 
     def _buckets(self) -> dict[tuple[str, int], list[str]]:

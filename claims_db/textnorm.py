@@ -69,7 +69,8 @@ QUESTION_WORDS = frozenset(
     _split(
         """
     say says said saying tell tells told telling think thinks thought claim claims claimed
-    anything something everything ever really whether please know
+    anything something everything ever really whether please know get gets got getting
+    find finds found report reports reported
     """
     )
 )
