@@ -30,10 +30,6 @@ _CHAR_MAP = str.maketrans(
 )
 
 _URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.IGNORECASE)
-# "… — Ilhan Omar (@IlhanMN) January 6, 2020": the signature of an embedded tweet.
-_TWEET_SIGNATURE = re.compile(
-    r"\s[\u2014\-]{1,2}\s[^\n]{0,80}?\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
-)
 _HANDLE = re.compile(r"@(\w+)")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)")
@@ -111,10 +107,12 @@ def _split_camel(match: re.Match[str]) -> str:
 
 
 def clean(text: str) -> str:
-    """Return ``text`` with URLs, tweet signatures and emojis removed and tags split into words.
+    """Return ``text`` with URLs and emojis removed and tags split into words.
 
     ``#BodyCams`` becomes ``Body Cams`` and ``@IlhanMN`` becomes ``Ilhan MN``: hashtags and
-    handles often carry the topic or the speaker of a tweet.
+    handles often carry the topic or the speaker of a tweet. The signature of an embedded
+    tweet ("— Name (@handle) January 6, 2020") is kept: on retrieval-dev its name and date
+    match the claims better than its removal does (MAP@5 0.828 vs 0.818 unthresholded).
     """
     # The cheap membership tests keep plain article text off the slower regex paths.
     if not text.isascii():
@@ -122,8 +120,6 @@ def clean(text: str) -> str:
     if "http" in text or "www." in text or "pic.twitter" in text:
         text = _URL.sub(" ", text)
     if "@" in text:
-        if "(@" in text:
-            text = _TWEET_SIGNATURE.sub(" ", text)
         text = _HANDLE.sub(_split_camel, text)
     if "#" in text:
         text = _HASHTAG.sub(_split_camel, text)

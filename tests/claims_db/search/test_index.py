@@ -1,0 +1,187 @@
+"""SearchIndex behaviour on small hand-built libraries."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims_db.models import Kind, Speaker, Statement
+from claims_db.search import SearchIndex
+
+RUIZ = Speaker(id="ruiz", name="Ana Ruiz", aliases=("Ruiz", "Mayor Ana Ruiz"), roles=("Mayor",))
+BERG = Speaker(id="berg", name="Tomas Berg", aliases=("Berg",), roles=("City engineer",))
+
+
+def statement(
+    sid: str, text: str, *, speaker: Speaker | None = None, article: str = "a1"
+) -> Statement:
+    """Return a statement whose sentence is its own text."""
+    return Statement(
+        id=sid,
+        article_id=article,
+        kind=Kind.DIRECT if speaker else Kind.CLAIM,
+        text=text,
+        start=0,
+        end=len(text),
+        sentence=text,
+        speaker_id=speaker.id if speaker else None,
+        speaker=speaker.name if speaker else None,
+    )
+
+
+LIBRARY = [
+    statement(
+        "bridge", "The harbour bridge will reopen to traffic by the end of March", speaker=RUIZ
+    ),
+    statement("budget", "We are ahead of schedule and under budget", speaker=RUIZ),
+    statement("pillar", "The new pillar passed its load tests", speaker=BERG),
+    statement("barge", "A barge struck one of the bridge pillars in October."),
+    statement("family", "I would not let my own family drive on it otherwise", speaker=BERG),
+]
+
+
+@pytest.fixture
+def index() -> SearchIndex:
+    built = SearchIndex()
+    built.add(LIBRARY, [RUIZ, BERG])
+    return built
+
+
+def top(index: SearchIndex, question: str) -> str | None:
+    matches = index.search(question)
+    return matches[0].statement_id if matches else None
+
+
+def test_search_finds_statement_by_topic(index: SearchIndex) -> None:
+    assert top(index, "when does the harbour bridge reopen") == "bridge"
+
+
+def test_scores_are_between_zero_and_one(index: SearchIndex) -> None:
+    matches = index.search("bridge pillar barge October struck", limit=5)
+    assert matches and all(0.0 <= m.score <= 1.0 for m in matches)
+
+
+def test_matched_lists_the_query_words_found(index: SearchIndex) -> None:
+    assert index.search("load tests of the pillar")[0].matched == ("load", "tests", "pillar")
+
+
+def test_unknown_topic_returns_nothing(index: SearchIndex) -> None:
+    assert index.search("what is the capital of France?") == []
+
+
+def test_known_speaker_on_unknown_topic_returns_nothing(index: SearchIndex) -> None:
+    assert index.search("Did Ruiz say anything about tariffs on steel?") == []
+
+
+def test_speaker_directed_question_keeps_to_that_speaker(index: SearchIndex) -> None:
+    assert top(index, "what did Berg say about the bridge") in {"pillar", "family"}
+
+
+def test_speaker_question_without_topic_lists_that_speaker(index: SearchIndex) -> None:
+    ids = {m.statement_id for m in index.search("What did Berg say?", limit=5)}
+    assert ids == {"pillar", "family"}
+
+
+@pytest.mark.parametrize("name", ["Ana Ruiz", "Ruiz", "ana ruis", "the mayor"])
+def test_find_speakers_matches_names_typos_and_roles(index: SearchIndex, name: str) -> None:
+    assert index.find_speakers(name)[0][0] == "ruiz"
+
+
+def test_find_speakers_unknown_name_is_empty(index: SearchIndex) -> None:
+    assert index.find_speakers("Zbigniew Quist") == []
+
+
+def test_typo_in_topic_word_still_matches(index: SearchIndex) -> None:
+    assert top(index, "harbuor bridge reopen") == "bridge"
+
+
+def test_who_said_prefers_a_statement_with_a_speaker(index: SearchIndex) -> None:
+    assert top(index, "who said the bridge pillar passed its tests") == "pillar"
+
+
+def test_negated_claim_is_flagged_as_contradiction(index: SearchIndex) -> None:
+    matches = index.search("Berg said he would let his own family drive on it")
+    assert matches[0].statement_id == "family"
+    assert matches[0].contradicts
+
+
+def test_agreeing_claim_is_not_flagged(index: SearchIndex) -> None:
+    assert not index.search("Berg said he would not let his own family drive on it")[0].contradicts
+
+
+def test_opposite_verb_is_flagged_as_contradiction() -> None:
+    built = SearchIndex()
+    built.add([statement("up", "The council will increase funding for rural clinics")], [])
+    assert built.search("the council will decrease funding for rural clinics")[0].contradicts
+
+
+def test_remove_drops_statement_from_results(index: SearchIndex) -> None:
+    index.remove(["bridge"])
+    assert top(index, "harbour bridge reopen traffic March") != "bridge"
+
+
+def test_remove_drops_speaker_left_without_statements(index: SearchIndex) -> None:
+    index.remove(["pillar", "family"])
+    assert index.find_speakers("Tomas Berg") == []
+
+
+def test_add_after_build_is_searchable(index: SearchIndex) -> None:
+    index.add([statement("ferry", "A new ferry line starts in June", article="a2")], [])
+    assert top(index, "ferry line June") == "ferry"
+
+
+def test_re_adding_a_statement_replaces_it(index: SearchIndex) -> None:
+    index.add([statement("budget", "Tram tickets will cost two euros", speaker=RUIZ)], [])
+    assert top(index, "tram tickets cost") == "budget"
+    assert len(index) == len(LIBRARY)
+
+
+def test_near_identical_statements_in_other_articles_are_grouped(index: SearchIndex) -> None:
+    copy = statement(
+        "bridge-wire",
+        "the harbour bridge will reopen to traffic by the end of March.",
+        speaker=RUIZ,
+        article="a2",
+    )
+    index.add([copy], [])
+    first = index.search("harbour bridge reopen to traffic", limit=3)[0]
+    assert {first.statement_id, *first.also_in} == {"bridge", "bridge-wire"}
+
+
+def test_quotes_without_topic_are_in_reading_order(index: SearchIndex) -> None:
+    assert [m.statement_id for m in index.quotes("berg")] == ["pillar", "family"]
+
+
+def test_quotes_with_topic_rank_and_filter(index: SearchIndex) -> None:
+    assert [m.statement_id for m in index.quotes("berg", topic="load tests")] == ["pillar"]
+
+
+def test_many_removals_compact_without_losing_live_statements() -> None:
+    built = SearchIndex()
+    built.add(
+        [statement(f"s{i}", f"Statement number {i} about topic{i % 7}") for i in range(3000)], []
+    )
+    built.remove(f"s{i}" for i in range(2000))
+    assert len(built) == 1000
+    assert top(built, "statement number 2500 topic1") == "s2500"
+
+
+def test_short_quote_takes_context_from_previous_statement() -> None:
+    built = SearchIndex()
+    built.add(
+        [
+            statement("before", "Some senators backed mandatory body cameras for officers."),
+            Statement(
+                id="quote",
+                article_id="a1",
+                kind=Kind.DIRECT,
+                text="I have no problem with that",
+                start=60,
+                end=87,
+                sentence="“I have no problem with that,” Berg said.",
+                speaker_id="berg",
+                speaker="Tomas Berg",
+            ),
+        ],
+        [BERG],
+    )
+    assert top(built, "did Berg support body cameras?") == "quote"
