@@ -337,10 +337,22 @@ class SearchIndex:
                     continue
                 if not whole and self._df_of(stem(word)) > 0:
                     continue  # a known topic word, not a misspelt name
-                edits = _allowed_edits(word)
-                if not edits:
-                    continue
-                hit = process.extractOne(word, tokens, scorer=OSA.distance, score_cutoff=edits)
+                # Like vocabulary typos, the first letter must agree ("dana" is not "ana").
+                edits = max(_allowed_edits(word), 1)
+                hits = process.extract(
+                    word, tokens, scorer=OSA.distance, score_cutoff=edits, limit=5
+                )
+                hit = next(
+                    (
+                        h
+                        for h in hits
+                        if h[0][0] == word[0]
+                        and len(h[0]) >= 4
+                        # under five letters only a swap ("neom"): "ruin" is not "ruiz"
+                        and (len(word) >= 5 or sorted(h[0]) == sorted(word))
+                    ),
+                    None,
+                )
                 if hit is None:
                     continue
                 score = 1 - hit[1] / max(len(word), 1)
