@@ -12,6 +12,7 @@ Each size runs in a fresh process so that RSS is that size's alone.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import resource
@@ -47,7 +48,7 @@ def library(n: int, seed: int = 7) -> tuple[list[Statement], list[Speaker]]:
     rng = random.Random(seed)
     vocab = _vocabulary(rng, 60_000)
     # Content words only (stop words come from _FILLER), so the head of the Zipf curve is cut.
-    weights = [1 / (rank + 50) ** 1.05 for rank in range(len(vocab))]
+    weights = list(itertools.accumulate(1 / (rank + 50) ** 1.05 for rank in range(len(vocab))))
     n_speakers = max(10, n // 500)
     speakers = [
         Speaker(id=f"spk{i}", name=f"{vocab[-1 - 2 * i].title()} {vocab[-2 - 2 * i].title()}")
@@ -56,7 +57,7 @@ def library(n: int, seed: int = 7) -> tuple[list[Statement], list[Speaker]]:
     statements = []
     for i in range(n):
         length = rng.randint(6, 28)
-        content = rng.choices(vocab, weights, k=length)
+        content = rng.choices(vocab, cum_weights=weights, k=length)
         text = " ".join(w if rng.random() > 0.3 else f"{rng.choice(_FILLER)} {w}" for w in content)
         text = text[0].upper() + text[1:] + "."
         speaker = speakers[rng.randrange(n_speakers)] if rng.random() < 0.6 else None
