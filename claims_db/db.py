@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Final
 
 from claims_db import text as text_mod
-from claims_db.errors import ClaimsError, NotFound, UnsupportedFile
+from claims_db.errors import ClaimsError, InputTooLarge, NotFound, UnsupportedFile
 from claims_db.extract import EXTRACTOR_VERSION, extract
 from claims_db.models import (
     Answer,
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIN_SPEAKER_SCORE: Final = 0.5
+MAX_QUESTION_CHARS: Final = 4000  # Discord's longest message; a question is never longer
 
 
 class _Default:
@@ -405,6 +406,11 @@ class ClaimsDB:
 
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]:
         """Return the sourced statements that best answer ``question``; [] if none fits."""
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InputTooLarge(
+                f"That question is {len(question):,} characters long; "
+                f"ask in at most {MAX_QUESTION_CHARS:,}."
+            )
         with self._lock:
             matches = self._index.search(question, limit=limit)
             return [self._answer(m) for m in matches if m.statement_id in self._statements]

@@ -11,7 +11,7 @@ from sample_articles import HARBOUR, LIBRARY, numbered_article
 
 from claims_db import ClaimsDB
 from claims_db import store as store_mod
-from claims_db.errors import EmptyInput, NotFound
+from claims_db.errors import EmptyInput, InputTooLarge, NotFound
 from claims_db.models import Kind, SourceKind
 from claims_db.store import SaveFailed
 
@@ -179,3 +179,9 @@ def test_folder_ingest_reports_bad_files_and_goes_on(db: ClaimsDB, tmp_path: Pat
     report = db.add_paths([folder])
     assert len(report.added) == 1
     assert sorted(Path(name).name for name, _ in report.failed) == ["b.txt", "c.txt"]
+
+
+def test_overlong_question_is_refused_with_the_limit(db: ClaimsDB) -> None:
+    with pytest.raises(InputTooLarge, match="at most 4,000"):
+        db.ask("why " * 2000)
+    assert db.ask("why " * 900) == []  # within the limit: an honest empty answer
