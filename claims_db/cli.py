@@ -20,7 +20,7 @@ import platformdirs
 from claims_db import text as text_mod
 from claims_db.db import ClaimsDB, IngestReport
 from claims_db.errors import ClaimsError
-from claims_db.models import Answer, Article, Kind, Statement
+from claims_db.models import Answer, Article, ExtractedStatement, Kind, Statement
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class _Progress:
         self._stream.flush()
 
 
-def _statement_json(st: Statement) -> dict[str, Any]:
+def _statement_json(st: Statement | ExtractedStatement) -> dict[str, Any]:
     return {
         "kind": st.kind.value,
         "text": st.text,
@@ -218,15 +218,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             {
                 "title": extraction.title,
                 "statements": [
-                    {
-                        "kind": st.kind.value,
-                        "text": st.text,
-                        "speaker": st.speaker,
-                        "cue": st.cue,
-                        "start": st.start,
-                        "end": st.end,
-                        "addressee": st.addressee,
-                    }
+                    {**_statement_json(st), "addressee": st.addressee}
                     for st in extraction.statements
                 ],
                 "speakers": [
