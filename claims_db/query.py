@@ -70,17 +70,21 @@ def is_question(text: str, word_list: list[str]) -> bool:
     return text.rstrip().endswith("?") or bool(word_list and word_list[0] in _QUESTION_OPENERS)
 
 
-def is_directed(word_list: list[str], mention: Mention) -> bool:
-    """Return whether a question asks what the mentioned speaker said, rather than about them."""
+def is_directed(word_list: list[str], mention: Mention, *, has_say_verb: bool) -> bool:
+    """Return whether a question asks what the mentioned speaker said, rather than about them.
+
+    ``has_say_verb`` tells whether any word of the question is a verb of saying; the
+    caller works it out once, since a question can hold thousands of mentions.
+    """
     before = word_list[mention.start - 1] if mention.start > 0 else ""
     after = word_list[mention.end] if mention.end < len(word_list) else ""
     if mention.start == 0 and not after:
         return True  # the question is just a name
     return (
-        before in _DIRECTING_BEFORE
+        has_say_verb
+        or before in _DIRECTING_BEFORE
         or after in _DIRECTING_AFTER
         or after in _SAY_VERBS
-        or any(w in _SAY_VERBS for w in word_list)
     )
 
 
@@ -94,8 +98,9 @@ def parse(text: str, mentions: list[Mention]) -> Question:
     if len(word_list) >= 2 and word_list[0] == "who" and word_list[1] in _WHO_SAID_VERBS:
         return Question(text, tuple(word_list), Intent.WHO_SAID, None, tuple(word_list[2:]))
     question = is_question(text, word_list)
+    has_say_verb = any(w in _SAY_VERBS for w in word_list)
     for mention in mentions:
-        if is_directed(word_list, mention):
+        if is_directed(word_list, mention, has_say_verb=has_say_verb):
             topic = word_list[: mention.start] + word_list[mention.end :]
             intent = Intent.SPEAKER if question else Intent.CLAIM
             return Question(text, tuple(word_list), intent, mention, tuple(topic))

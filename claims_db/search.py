@@ -61,6 +61,9 @@ def _combine(coverage: float, doc_cover: float, pair_share: float) -> float:
     return 0.7 * coverage + 0.12 * doc_cover * math.sqrt(coverage) + 0.18 * pair_share
 
 
+MAX_COMPOUND_CHARS = 30
+
+
 @dataclass(slots=True)
 class _Slot:
     """One content word of a question and the index terms that may stand for it."""
@@ -454,7 +457,8 @@ class SearchIndex:
                 continue
             seen.add(word)
             parts = [word]
-            if not self._df_of(stem(word)) and len(word) >= 6:
+            # Compounds are short ("bodycams"); trying every cut of a long word is quadratic.
+            if not self._df_of(stem(word)) and 6 <= len(word) <= MAX_COMPOUND_CHARS:
                 parts = self._split_compound(word) or parts
             for part in parts:
                 alts = self._alternatives(part)

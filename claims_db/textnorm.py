@@ -149,15 +149,19 @@ def words(text: str) -> list[str]:
 
 
 _STEMS: dict[str, str] = {}
+_MAX_CACHED_WORD = 40  # real words are shorter; caching hostile ones would only hold memory
+_MAX_CACHED_STEMS = 500_000
 
 
 def stem(word: str) -> str:
     """Return the Snowball (Porter 2) stem of a lower-cased word."""
     found = _STEMS.get(word)
     if found is None:
-        found = _STEMS[word] = str(_STEMMER.stemWord(word))
-        if len(_STEMS) > 500_000:
-            _STEMS.clear()
+        found = str(_STEMMER.stemWord(word))
+        if len(word) <= _MAX_CACHED_WORD:
+            if len(_STEMS) >= _MAX_CACHED_STEMS:
+                _STEMS.clear()
+            _STEMS[word] = found
     return found
 
 
