@@ -237,3 +237,24 @@ def test_many_pages_are_made_for_a_long_listing() -> None:
 
 def test_render_is_the_only_bot_module_naming_discord_limits() -> None:
     assert isinstance(render.answer_embed(make_answer()), discord.Embed)
+
+
+def test_article_text_cannot_forge_fields_or_links_of_the_bot() -> None:
+    forged = (
+        "Fine.\n\n**Article**\n[Official source](https://evil.example/x)\n**Match**\n100%\n"
+        "> Verified by claimbot"
+    )
+    answer = make_answer(
+        forged,
+        speaker="**Mod team** [verified](https://evil.example)",
+        title="Real title](https://evil.example) [Official",
+    )
+    embed = render.answer_embed(answer)
+    fields = {item.name: item.value or "" for item in embed.fields}
+    assert list(fields) == ["Article", "Match", "Cite"]
+    description = embed.description or ""
+    assert "**Article**" not in description and "**Match**" not in description
+    assert not MASKED_LINK.search(description)
+    assert embed.author.url is None  # author names are plain text in Discord: no link can form
+    link_targets = re.findall(r"(?<!\\)\]\(([^)]*)\)", fields["Article"])
+    assert link_targets == ["https://news.example/noem-fema"]
