@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import TYPE_CHECKING, cast
 
 import discord
@@ -12,6 +14,10 @@ from bot.render import Message
 if TYPE_CHECKING:
     from bot.client import ClaimBot
     from bot.library import Library
+
+log = logging.getLogger(__name__)
+
+AUTOCOMPLETE_SECONDS = 2.0  # Discord drops suggestions that take longer than 3 s
 
 
 def claimbot(interaction: discord.Interaction) -> ClaimBot:
@@ -29,6 +35,21 @@ def guild_id(interaction: discord.Interaction) -> int:
 async def library(interaction: discord.Interaction) -> Library:
     """Return the library of the interaction's server, opening it if needed."""
     return await claimbot(interaction).libraries.get(guild_id(interaction))
+
+
+async def library_for_suggestions(interaction: discord.Interaction) -> Library | None:
+    """Return the server's library for autocomplete, or None if it cannot open in time.
+
+    Opening goes on in the background (shielded), so a later keystroke finds it ready.
+    """
+    if interaction.guild_id is None:
+        return None
+    opening = claimbot(interaction).libraries.get(interaction.guild_id)
+    try:
+        return await asyncio.wait_for(asyncio.shield(opening), AUTOCOMPLETE_SECONDS)
+    except TimeoutError:
+        log.info("library of guild %s still opening: no suggestions yet", interaction.guild_id)
+        return None
 
 
 async def send(

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot import errors, render
 from bot.checks import ask_cooldown
-from bot.cogs._common import claimbot, library, send
+from bot.cogs._common import library, library_for_suggestions, send
 from bot.views import send_pages
 from claims_db.errors import ClaimsError
 
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-AUTOCOMPLETE_SECONDS = 2.0
 MIN_QUESTION = 3
 MAX_QUESTION = 500
 _MENTION = re.compile(r"<@!?(\d+)>")
@@ -38,19 +37,16 @@ async def speaker_choices(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     """Suggest speaker names from the server's library (only suggestions: input is re-checked)."""
-    if interaction.guild_id is None:
-        return []
-    bot = claimbot(interaction)
     typed = current.strip()[:100]
+    lib = await library_for_suggestions(interaction)
+    if lib is None:
+        return []
     try:
-        lib = await asyncio.wait_for(
-            asyncio.shield(bot.libraries.get(interaction.guild_id)), AUTOCOMPLETE_SECONDS
-        )
         if typed:
             speakers = await asyncio.to_thread(lib.find_speakers, typed, limit=25)
         else:
             speakers = (await asyncio.to_thread(lib.speakers))[:25]
-    except (TimeoutError, ClaimsError):
+    except ClaimsError:
         log.info("no speaker suggestions for guild %s", interaction.guild_id, exc_info=True)
         return []
     names = list(dict.fromkeys(render.choice(speaker.name) for speaker in speakers))

@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import errors, render
-from bot.cogs._common import claimbot, library
+from bot.cogs._common import library, library_for_suggestions
 from bot.views import send_pages
 from claims_db.errors import ClaimsError
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-AUTOCOMPLETE_SECONDS = 2.0
 _ARTICLE_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 BAD_ARTICLE_ID = "Pick an article from the list, or paste an id shown by /articles."
 
@@ -35,16 +34,13 @@ async def article_choices(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     """Suggest articles whose title, publisher or id contains what was typed."""
-    if interaction.guild_id is None:
-        return []
-    bot = claimbot(interaction)
     typed = current.strip().casefold()
+    lib = await library_for_suggestions(interaction)
+    if lib is None:
+        return []
     try:
-        lib = await asyncio.wait_for(
-            asyncio.shield(bot.libraries.get(interaction.guild_id)), AUTOCOMPLETE_SECONDS
-        )
         articles = await asyncio.to_thread(lib.articles)
-    except (TimeoutError, ClaimsError):
+    except ClaimsError:
         log.info("no article suggestions for guild %s", interaction.guild_id, exc_info=True)
         return []
     choices = []
