@@ -24,10 +24,10 @@ from rapidfuzz.distance import OSA
 from claims_db.models import Match, Speaker, Statement
 from claims_db.query import Intent, Mention, Question, parse
 from claims_db.textnorm import (
+    NEGATIONS,
     OPPOSITE_OF,
     QUESTION_WORDS,
     STOP_WORDS,
-    is_negated,
     stem,
     terms,
     words,
@@ -62,6 +62,18 @@ def _combine(coverage: float, doc_cover: float, pair_share: float) -> float:
 
 
 MAX_COMPOUND_CHARS = 30
+NEGATION_REACH = 4  # words after a negation that it governs ("did not fully back the plan")
+
+
+def _negates_shared(word_list: list[str], shared: set[str]) -> bool:
+    """Return whether an odd number of negations govern a word of ``shared`` (stems)."""
+    count = 0
+    for i, word in enumerate(word_list):
+        if word in NEGATIONS and any(
+            stem(w) in shared for w in word_list[i + 1 : i + 1 + NEGATION_REACH]
+        ):
+            count += 1
+    return count % 2 == 1
 
 
 @dataclass(slots=True)
@@ -650,7 +662,9 @@ class SearchIndex:
             statement_id = self._ids[item.doc]
             if statement_id is None:
                 continue
-            contradicts = parsed.intent is Intent.CLAIM and self._contradicts(parsed, item.doc)
+            contradicts = parsed.intent is Intent.CLAIM and self._contradicts(
+                parsed, item.doc, item.matched
+            )
             out.append(
                 Match(
                     statement_id,
@@ -662,15 +676,21 @@ class SearchIndex:
             )
         return out
 
-    def _contradicts(self, parsed: Question, doc: int) -> bool:
-        """Return whether a statement seems to say the opposite of a pasted claim."""
+    def _contradicts(self, parsed: Question, doc: int, matched: tuple[str, ...]) -> bool:
+        """Return whether a statement seems to say the opposite of a pasted claim.
+
+        Only negations that govern a word both sides share count: "will not be
+        expanded nationwide" says nothing against "officers will be issued cameras".
+        """
         text_words = words(self._texts[doc])
         doc_stems = {stem(w) for w in text_words}
         query_stems = {stem(w) for w in parsed.topic}
+        shared = {stem(w) for w in matched}
         flipped = any(
             OPPOSITE_OF.get(s, frozenset()) & doc_stems and s not in doc_stems for s in query_stems
         )
-        return (is_negated(list(parsed.topic)) != is_negated(text_words)) != flipped
+        negated = _negates_shared(list(parsed.topic), shared) != _negates_shared(text_words, shared)
+        return negated != flipped
 
     # ----------------------------------------------------------------------------- quotes
 

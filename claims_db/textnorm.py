@@ -95,6 +95,11 @@ _OPPOSITES: tuple[tuple[str, str], ...] = (
     ("up", "down"),
     ("alive", "dead"),
     ("guilti", "innoc"),
+    ("good", "bad"),
+    ("better", "wors"),
+    ("safe", "danger"),
+    ("help", "hurt"),
+    ("benefit", "harm"),
 )
 OPPOSITE_OF: dict[str, frozenset[str]] = {}
 for _a, _b in _OPPOSITES:

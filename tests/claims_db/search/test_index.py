@@ -114,6 +114,20 @@ def test_opposite_verb_is_flagged_as_contradiction() -> None:
     assert built.search("the council will decrease funding for rural clinics")[0].contradicts
 
 
+def test_negation_of_an_unshared_word_is_not_a_contradiction() -> None:
+    built = SearchIndex()
+    built.add([statement("cams", "Harbour officers will be issued body cameras this spring")], [])
+    matches = built.search("Harbour officers will be issued body cameras, not new radios")
+    assert matches[0].statement_id == "cams"
+    assert not matches[0].contradicts
+
+
+def test_opposite_judgement_is_flagged_as_contradiction() -> None:
+    built = SearchIndex()
+    built.add([statement("good", "Body cameras tend to be good for the police")], [])
+    assert built.search("body cameras are bad for the police")[0].contradicts
+
+
 def test_remove_drops_statement_from_results(index: SearchIndex) -> None:
     index.remove(["bridge"])
     assert top(index, "harbour bridge reopen traffic March") != "bridge"
