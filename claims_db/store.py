@@ -13,9 +13,9 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import filelock
 import orjson
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 
 _META, _ARTICLES, _STATEMENTS, _SPEAKERS = "_meta", "articles", "statements", "speakers"
+_R = TypeVar("_R")
 _open_paths: set[Path] = set()
 _open_paths_lock = threading.Lock()
 
@@ -135,7 +136,8 @@ class Store:
         self.created = False  # set by open() when the file did not exist
         self._next_ids: dict[str, int] = {}
         self._speaker_doc_ids: dict[str, int] = {
-            str(doc["id"]): int(doc_id) for doc_id, doc in self._raw_table(_SPEAKERS).items()
+            speaker.id: int(doc_id)
+            for doc_id, speaker in zip(self._raw_table(_SPEAKERS), self.speakers(), strict=True)
         }
 
     @classmethod
@@ -159,35 +161,39 @@ class Store:
                 is_new = storage.read() is None
                 db = TinyDB(storage=lambda: storage)
                 _check_schema(db, path, is_new=is_new)
+                store = cls(path, db, storage, lock)
+                store.created = is_new
+                if is_new:
+                    store.commit()
             except BaseException:
                 lock.release()
                 raise
             _open_paths.add(path)
-        store = cls(path, db, storage, lock)
-        store.created = is_new
-        if is_new:
-            store.commit()
         return store
-
-    @property
-    def is_empty(self) -> bool:
-        """Tell whether the library holds no article."""
-        return len(self._db.table(_ARTICLES)) == 0
 
     # Reads go to the storage's tables directly: Table.all() would wrap each of
     # 100k statements in a TinyDB Document only for us to convert it again.
 
     def articles(self) -> list[Article]:
         """Return every stored article."""
-        return [_article_from(doc) for doc in self._raw_table(_ARTICLES).values()]
+        return self._records(_ARTICLES, _article_from)
 
     def statements(self) -> list[Statement]:
         """Return every stored statement."""
-        return [_statement_from(doc) for doc in self._raw_table(_STATEMENTS).values()]
+        return self._records(_STATEMENTS, _statement_from)
 
     def speakers(self) -> list[Speaker]:
         """Return every stored speaker."""
-        return [_speaker_from(doc) for doc in self._raw_table(_SPEAKERS).values()]
+        return self._records(_SPEAKERS, _speaker_from)
+
+    def _records(self, name: str, convert: Callable[[dict[str, Any]], _R]) -> list[_R]:
+        try:
+            return [convert(doc) for doc in self._raw_table(name).values()]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CorruptLibrary(
+                f"The library {self.path} holds a damaged {name} record ({exc!r}). It was "
+                "left untouched; restore it from a backup or move it away."
+            ) from exc
 
     def put_article(
         self, article: Article, statements: Iterable[Statement], speakers: Iterable[Speaker]
@@ -243,11 +249,6 @@ class Store:
         """Write staged changes to disk crash-safely."""
         self._storage.flush()
         self._dirty = False
-
-    @property
-    def has_changes(self) -> bool:
-        """Tell whether changes are staged but not yet written."""
-        return self._dirty
 
     def close(self) -> None:
         """Write pending changes and release the file lock."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from claims_db import ClaimsDB
 from claims_db import store as store_mod
 from claims_db.errors import CorruptLibrary, LibraryInUse
 from claims_db.models import Article, Kind, Speaker, Statement
@@ -166,3 +167,37 @@ def test_second_process_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     store.close()
     assert result.returncode == 3, result.stderr
     assert "in use by another claimbot process" in result.stdout
+
+
+@pytest.mark.parametrize("table", ["articles", "statements", "speakers"])
+def test_damaged_record_is_a_clear_error_and_the_file_stays_openable(
+    tmp_path: Path, table: str
+) -> None:
+    path = tmp_path / "lib.json"
+    store = Store.open(path)
+    store.put_article(_article(), [_statement("a1", 1)], [_speaker()])
+    store.close()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del next(iter(data[table].values()))["id"]
+    damaged = json.dumps(data)
+    path.write_text(damaged, encoding="utf-8")
+
+    with pytest.raises(CorruptLibrary, match=f"damaged {table} record"):
+        db = ClaimsDB.open(path)
+        db.close()
+    assert path.read_text(encoding="utf-8") == damaged
+    path.unlink()
+    ClaimsDB.open(path, seeds=None).close()  # neither the lock nor the process registry leaked
+
+
+def test_failed_first_write_releases_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def read_only(src: Path, dst: Path) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(store_mod, "_replace", read_only)
+    with pytest.raises(SaveFailed):
+        Store.open(tmp_path / "lib.json")
+    monkeypatch.undo()
+    Store.open(tmp_path / "lib.json").close()
