@@ -25,7 +25,6 @@ from claims_db.models import Answer, Article, ExtractedStatement, Kind, Statemen
 log = logging.getLogger(__name__)
 
 EXIT_ERROR = 1
-EXIT_USAGE = 2
 
 
 def default_db_path() -> Path:
@@ -190,13 +189,13 @@ def _ingest_urls(
 
     async def run() -> None:
         for done, url in enumerate(urls, start=1):
-            before = len(db.articles())
+            before = db.article_count
             try:
                 article = await db.add_url(url, added_by=added_by, allow_private=_allow_private())
             except ClaimsError as exc:
                 url_report.failed.append((url, str(exc)))
             else:
-                target = url_report.added if len(db.articles()) > before else url_report.skipped
+                target = url_report.added if db.article_count > before else url_report.skipped
                 target.append(article)
             if progress is not None:
                 progress(done, len(urls), url_report)
@@ -330,7 +329,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
     out: TextIO = sys.stdout
     close: Callable[[], None] = lambda: None  # noqa: E731
     if args.output:
-        handle = open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        try:
+            handle = open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        except OSError as exc:
+            raise ClaimsError(f"Cannot write {args.output}: {exc.strerror or exc}.") from exc
         out, close = handle, handle.close
     try:
         with _open_db(args) as db:

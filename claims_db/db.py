@@ -375,9 +375,9 @@ class ClaimsDB:
         for done, file in enumerate(files, start=1):
             try:
                 doc = text_mod.read_file(file)
-                before = len(self._articles)
+                before = self.article_count
                 article = self.add_document(doc, source=source, added_by=added_by, commit=False)
-                if len(self._articles) > before:
+                if self.article_count > before:
                     pending.append(article)
                 else:
                     report.skipped.append(article)
@@ -445,6 +445,12 @@ class ClaimsDB:
         """Return how many statements a speaker has."""
         with self._lock:
             return self._speaker_counts[speaker_id]
+
+    @property
+    def article_count(self) -> int:
+        """Return how many articles the library holds."""
+        with self._lock:
+            return len(self._articles)
 
     def articles(self) -> list[Article]:
         """Return every article, newest first."""

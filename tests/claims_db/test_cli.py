@@ -191,3 +191,45 @@ def test_console_script_runs_as_installed(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["speaker"] == "Donald Trump"
+
+
+def test_export_to_an_unwritable_place_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], lib: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "missing" / "out.csv"
+    code, _, err = run(capsys, "--db", lib, "export", "--format", "csv", "-o", str(target))
+    assert code == 1
+    assert f"Cannot write {target}" in err
+    assert "Traceback" not in err
+
+
+def test_ingest_url_reports_added_then_already_present(
+    capsys: pytest.CaptureFixture[str], lib: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import http.server
+    import threading
+
+    page = HARBOUR.encode("utf-8")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("CLAIMBOT_ALLOW_PRIVATE_URLS", "1")
+    url = f"http://127.0.0.1:{server.server_address[1]}/harbour.txt"
+    try:
+        first = run(capsys, "--db", lib, "ingest", url)
+        second = run(capsys, "--db", lib, "ingest", url)
+    finally:
+        server.shutdown()
+    assert first[0] == 0 and "Added 1 article(s); 0 already" in first[1]
+    assert second[0] == 0 and "Added 0 article(s); 1 already" in second[1]
