@@ -112,6 +112,9 @@ class Libraries:
                     raise RuntimeError("the bot is shutting down")
                 path = self.path_for(guild_id)
                 library = await asyncio.to_thread(self._open_file, path)
+                if self._closed:  # close() ran while the file was opening: release it too
+                    await asyncio.to_thread(library.close)
+                    raise RuntimeError("the bot is shutting down")
                 self._open[guild_id] = library
                 log.info("opened library of guild %s at %s", guild_id, path)
             return library

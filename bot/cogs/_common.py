@@ -44,12 +44,19 @@ async def library_for_suggestions(interaction: discord.Interaction) -> Library |
     """
     if interaction.guild_id is None:
         return None
-    opening = claimbot(interaction).libraries.get(interaction.guild_id)
+    opening = asyncio.ensure_future(claimbot(interaction).libraries.get(interaction.guild_id))
     try:
         return await asyncio.wait_for(asyncio.shield(opening), AUTOCOMPLETE_SECONDS)
     except TimeoutError:
         log.info("library of guild %s still opening: no suggestions yet", interaction.guild_id)
+        opening.add_done_callback(_log_failed_open)
         return None
+
+
+def _log_failed_open(task: asyncio.Future[Library]) -> None:
+    """Log an open that failed after autocomplete stopped waiting (nobody else reads it)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("opening a library for suggestions failed", exc_info=task.exception())
 
 
 async def send(

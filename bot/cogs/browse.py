@@ -101,8 +101,9 @@ class Browse(commands.Cog):
             return
         await interaction.response.defer(thinking=True)
         lib = await library(interaction)
-        record = await asyncio.to_thread(lib.article, article_id)
-        statements = await asyncio.to_thread(lib.statements, article_id)
+        record, statements = await asyncio.to_thread(
+            lambda: (lib.article(article_id), lib.statements(article_id))
+        )
         pages = render.article_pages(record, statements)
         await send_pages(interaction, pages, timeout=self.bot.settings.page_timeout_seconds)
 

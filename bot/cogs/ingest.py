@@ -16,7 +16,8 @@ from bot import errors, render
 from bot.checks import ingest_cooldown, ingest_permission
 from bot.cogs._common import added_by, library
 from claims_db.errors import InputTooLarge
-from claims_db.models import Article
+from claims_db.models import Article, Kind
+from claims_db.text import SUPPORTED_SUFFIXES
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FILE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+FILE_SUFFIXES = SUPPORTED_SUFFIXES
 FILE_TYPES = ("text/", "application/xhtml+xml")
 MAIN_SPEAKERS = 3
 
@@ -140,8 +141,9 @@ class Ingest(commands.Cog):
     async def _summarise(
         self, interaction: discord.Interaction, lib: Library, article: Article
     ) -> None:
-        counts = await asyncio.to_thread(lib.statement_counts, article.id)
         statements = await asyncio.to_thread(lib.statements, article.id)
+        found = Counter(statement.kind for statement in statements)
+        counts = {kind: found.get(kind, 0) for kind in Kind}
         speakers = main_speakers([statement.speaker for statement in statements])
         summary = render.ingest_summary(article, counts, speakers)
         await interaction.edit_original_response(content=summary.content, embeds=summary.embeds)
