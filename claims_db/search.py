@@ -149,8 +149,6 @@ class SearchIndex:
             previous: list[str] = []
             for statement in article_statements:
                 previous = self._add_statement(statement, previous)
-        self._sorted_vocab = None
-        self._vocab_buckets = None
 
     def _term_id(self, term: str) -> int:
         tid = self._term_ids.get(term)
@@ -181,6 +179,8 @@ class SearchIndex:
             self._postings[tid].append(doc)
         for tid in set(term_ids):
             self._df[tid] += 1
+            if self._df[tid] == 1:  # a word the vocabulary did not have
+                self._sorted_vocab = self._vocab_buckets = None
         if ctx_ids is not None:
             for tid in ctx_ids:
                 postings = self._ctx_postings[tid]
@@ -270,6 +270,8 @@ class SearchIndex:
             self._total_len -= len(self._doc_terms[doc])
             for tid in set(self._doc_terms[doc]):
                 self._df[tid] -= 1
+                if self._df[tid] == 0:  # the last statement with this word is gone
+                    self._sorted_vocab = self._vocab_buckets = None
             if self._doc_speaker[doc] != _NO_SPEAKER:
                 touched.add(self._doc_speaker[doc])
         for num in touched:
