@@ -193,10 +193,11 @@ class PublicOnlyResolver(AbstractResolver):
             try:
                 address = ipaddress.ip_address(result["host"])
             except ValueError:
-                log.warning("resolver returned a non-address %r for %s", result["host"], host)
+                log.warning("resolver returned a non-address for a host a member asked for")
+                log.debug("non-address %r for %s", result["host"], host)
                 raise UnsafeURL(_PRIVATE_MESSAGE) from None
             if not is_public_address(address):
-                log.info("refused %s: resolves to non-public %s", host, address)
+                log.debug("refused %s: resolves to non-public %s", host, address)
                 raise UnsafeURL(_PRIVATE_MESSAGE)
         return results
 
@@ -329,15 +330,15 @@ async def fetch_page(
     except aiohttp.ClientConnectorCertificateError:
         raise FetchFailed("The site's security certificate could not be verified.") from None
     except aiohttp.ClientConnectorError as exc:
-        log.info("connect failed for %s: %s", url, exc)
+        log.debug("connect failed for %s: %s", url, exc)
         raise FetchFailed("claimbot could not connect to that server.") from None
     except aiohttp.InvalidURL:
         raise UnsafeURL(_INVALID_MESSAGE) from None
     except aiohttp.ClientPayloadError as exc:
-        log.info("payload error for %s: %s", url, exc)
+        log.debug("payload error for %s: %s", url, exc)
         raise FetchFailed("The download was cut off before the page was complete.") from None
     except aiohttp.ClientError as exc:
-        log.info("fetch failed for %s: %r", url, exc)
+        log.debug("fetch failed for %s: %r", url, exc)
         raise FetchFailed("claimbot could not fetch that page.") from None
     finally:
         if owned:

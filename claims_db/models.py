@@ -31,14 +31,6 @@ class SpeakerKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Span:
-    """A character range of an article text; ``text[start:end]`` is the content."""
-
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
 class ExtractedSpeaker:
     """A speaker as one article introduces it."""
 

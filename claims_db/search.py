@@ -90,7 +90,6 @@ class _Scored:
     doc: int
     score: float
     matched: tuple[str, ...]
-    features: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 class SearchIndex:
@@ -623,7 +622,7 @@ class SearchIndex:
         hit_mass = sum(idf.get(t, 0.0) or self._idf(self._df[t]) for t in hit_terms)
         doc_cover = min(1.0, hit_mass / doc_mass) if doc_mass else 0.0
         score = _combine(coverage, doc_cover, pair_share)
-        return _Scored(doc, score, tuple(matched), (coverage, doc_cover, pair_share))
+        return _Scored(doc, score, tuple(matched))
 
     @staticmethod
     def _pair_share(doc_terms: array[int], slots: list[_Slot], hit_slots: list[int]) -> float:

@@ -180,8 +180,3 @@ def terms(text: str) -> list[str]:
         found = stems.get(word)
         out.append(found if found is not None else stem(word))
     return out
-
-
-def is_negated(word_list: list[str]) -> bool:
-    """Return whether a word list carries an odd number of negations."""
-    return sum(1 for w in word_list if w in NEGATIONS) % 2 == 1
