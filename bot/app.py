@@ -50,9 +50,7 @@ def _setup_logging(settings: Settings) -> None:
     discord.utils.setup_logging(level=level if isinstance(level, int) else logging.INFO)
 
 
-async def _run_until_stopped(
-    bot: ClaimBot, token: str, main: Callable[[], Coroutine[Any, Any, None]]
-) -> None:
+async def _run_until_stopped(bot: ClaimBot, main: Callable[[], Coroutine[Any, Any, None]]) -> None:
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
 
@@ -87,7 +85,7 @@ def run_bot(settings: Settings | None = None) -> int:
     _setup_logging(loaded)
     bot = ClaimBot(loaded)
     try:
-        asyncio.run(_run_until_stopped(bot, token, lambda: bot.start(token)))
+        asyncio.run(_run_until_stopped(bot, lambda: bot.start(token)))
     except discord.LoginFailure:
         _say("claimbot: Discord rejected the token (DISCORD_TOKEN).")
         return EXIT_CONFIG
