@@ -255,35 +255,189 @@ def _mention(
     return Mention(start, end, name, title, full_start, is_org)
 
 
+# Nouns that head a role phrase ("member of the committee"), besides the role nouns.
+_ROLE_HEADS = (
+    ROLE_NOUNS
+    | _OFFICE_TITLES
+    | _wordset(
+        """
+        member head chair co-chair vice-chair ceo cfo coo partner fellow researcher scientist
+        nurse teacher physician doctor surgeon pastor bishop priest rabbi imam coach
+        organizer organiser consultant economist investor entrepreneur businessman
+        businesswoman lobbyist negotiator prosecutor investigator inspector trustee
+        councilmember delegate envoy diplomat historian scholar expert specialist
+        spokesperson counsel chairperson president-elect treasurer
+        """
+    )
+)
+# Lower-case words that may modify a role noun ("senior adviser", "longtime aide").
+_ROLE_MODIFIERS = _TITLE_MODIFIERS | _wordset(
+    """
+    senior top longtime veteran former chief deputy assistant executive press campaign
+    communications political national state local party presidential federal city county
+    district regional general interim managing founding
+    """
+)
+# Prepositions that join a role noun to its complement ("member of the board").
+_ROLE_PREPOSITIONS = _wordset("of for at from with on in")
+# Lower-case words that can close such a complement just before a name.
+_COMPLEMENT_ENDS = ORG_WORDS | _wordset(
+    """
+    panel subcommittee team firm staff district county city state delegation conference
+    caucus cabinet committee board council agency department
+    """
+)
+# Function words that may stand inside a role phrase.
+_ROLE_FUNCTION_WORDS = _wordset("the a an and of for at from with on in &")
+_POSSESSIVE = ("'s", "\u2019s")
+_APPOSITIVE_ENDS = frozenset([",", ".", ";", ":", ")", "-", "\u2014", "\u2013"])
+
+
+def _role_word(word: str) -> bool:
+    """Return True for a word that can modify a role noun before it."""
+    low = word.lower()
+    if low in _ROLE_HEADS or low in _ROLE_MODIFIERS:
+        return True
+    return word[:1].isupper() and low not in STOP_CAPS and low not in _MONTHS
+
+
+def _complement_word(word: str) -> bool:
+    """Return True for a word of a noun phrase after a role's preposition."""
+    low = word.lower()
+    if low in ("the", "a", "an", "and", "&"):
+        return True
+    if not word[:1].isalnum() or low in STOP_CAPS:
+        return False
+    if word[:1].isupper():
+        return low not in _MONTHS
+    return not low.endswith("ed") and low not in _ROLE_PREPOSITIONS
+
+
 def role_before(text: str, mention: Mention) -> str:
-    """Return a lower-case role written just before a name ("press secretary"), or ""."""
-    window_start = max(0, mention.full_start - 80)
+    """Return the role written just before a name, or "".
+
+    The role is a noun phrase that ends right before the name: a role noun with its
+    modifiers ("White House press secretary"), maybe with a complement ("member of the
+    Senate's homeland security committee") and coordinated with another role ("Republican
+    Senator and member of ..."). It stops at the sentence start, punctuation, a verb or a
+    preposition that is not part of it.
+    """
+    window_start = max(0, mention.full_start - 200)
     i = mention.full_start
     while i > window_start and text[i - 1].isspace():
         i -= 1
     j = i
-    while j > window_start and text[j - 1].isalpha():
+    while j > window_start and (text[j - 1].isalpha() or text[j - 1] == "-"):
         j -= 1
-    if text[j:i].lower() not in ROLE_NOUNS:
+    last = text[j:i].lower()
+    if last not in _ROLE_HEADS and last not in _COMPLEMENT_ENDS:
         return ""  # the common case, decided without tokenising
-    words = [
+    line = text.rfind("\n", window_start, mention.full_start)
+    if line >= 0:
+        window_start = line + 1
+    toks = [
         (m.start(), m.group()) for m in _WORD_RE.finditer(text, window_start, mention.full_start)
     ]
-    if not words or words[-1][1].lower() not in ROLE_NOUNS:
+    head = _role_head(toks)
+    if head < 0:
         return ""
-    first = len(words) - 1
-    while first > 0 and len(words) - first < 6:
-        word = words[first - 1][1]
-        low = word.lower()
-        if (
-            low in ROLE_NOUNS
-            or low in _TITLE_MODIFIERS
-            or (word[:1].isupper() and low not in STOP_CAPS)
-        ):
-            first -= 1
-        else:
+    first = _role_start(toks, head)
+    while first >= 2 and toks[first - 1][1].lower() == "and":
+        # "Republican Senator and member of ...": a second role before the first.
+        if toks[first - 2][1].lower() not in _ROLE_HEADS:
             break
-    return text[words[first][0] : words[-1][0] + len(words[-1][1])]
+        first = _role_start(toks, first - 2)
+    while first < len(toks) and toks[first][1].lower() in ("and", "&"):
+        first += 1
+    return text[toks[first][0] : toks[-1][0] + len(toks[-1][1])]
+
+
+def _role_head(toks: Sequence[tuple[int, str]]) -> int:
+    """Return the index of the role noun of a phrase ending with ``toks``, or -1."""
+    last = len(toks) - 1
+    if last < 0:
+        return -1
+    if toks[last][1].lower() in _ROLE_HEADS:
+        return last
+    if toks[last][1].lower() not in _COMPLEMENT_ENDS:
+        return -1
+    # "member of the Senate's homeland security committee": a role noun, a preposition
+    # and a short noun phrase.
+    k = last
+    while k > 0 and last - k < 8 and _complement_word(toks[k][1]):
+        k -= 1
+    if k < 1 or toks[k][1].lower() not in _ROLE_PREPOSITIONS or k == last:
+        return -1
+    if toks[k - 1][1].lower() not in _ROLE_HEADS:
+        return -1
+    return k - 1
+
+
+def _role_start(toks: Sequence[tuple[int, str]], head: int) -> int:
+    """Return the index of the first modifier of the role noun at ``head``."""
+    first = head
+    while first > 0 and head - first < 5 and _role_word(toks[first - 1][1]):
+        first -= 1
+    return first
+
+
+def role_after(text: str, mention: Mention) -> str:
+    """Return an appositive role after a name ("Jane Ortiz, a city planner, said"), or ""."""
+    end = mention.end
+    if end >= len(text) or text[end] != ",":
+        return ""
+    toks = [(m.start(), m.group()) for m in _WORD_RE.finditer(text, end + 1, end + 160)]
+    if len(toks) > 2 and toks[0][1].isdigit() and toks[1][1] == ",":
+        toks = toks[2:]  # "Jane Ortiz, 45, a city planner": skip the age
+    if not toks:
+        return ""
+    first = 1 if toks[0][1].lower() in ("a", "an", "the") else 0
+    stop = first
+    while (
+        stop < len(toks)
+        and stop - first < 14
+        and (toks[stop][1][:1].isalnum() or toks[stop][1] in ("&", "'", "\u2019"))
+    ):
+        stop += 1
+    if stop == first:
+        return ""
+    if stop == len(toks):
+        if end + 160 < len(text):
+            return ""  # the phrase runs on past the window
+    elif toks[stop][1] not in _APPOSITIVE_ENDS:
+        return ""
+    words = [w for _, w in toks[first:stop]]
+    # The phrase is modifiers, a role noun, and maybe a complement after a preposition.
+    head = -1
+    for k, word in enumerate(words):
+        low = word.lower()
+        if low in _ROLE_HEADS:
+            head = k
+        elif head >= 0:
+            break
+        elif (low in STOP_CAPS and low not in _ROLE_MODIFIERS) or low in _MONTHS:
+            return ""
+        elif first == 0 and not _role_word(word):
+            return ""  # without an article, only role words open the phrase
+    if head < 0:
+        return ""
+    rest = words[head + 1 :]
+    if rest and (
+        rest[0].lower() not in _ROLE_PREPOSITIONS
+        or len(rest) < 2
+        or not all(_complement_word(w) for w in rest[1:])
+    ):
+        return ""
+    return text[toks[first][0] : toks[stop - 1][0] + len(toks[stop - 1][1])]
+
+
+def role_of_possessor(text: str, mention: Mention, by_end: dict[int, Mention]) -> str:
+    """Return the organisation of "CNN's Dana Bash" for a name after it, or ""."""
+    i = mention.full_start - 1
+    if i < 3 or not text[i].isspace() or text[i - 2 : i] not in _POSSESSIVE:
+        return ""
+    owner = by_end.get(i - 2)
+    return owner.name if owner is not None and owner.is_org else ""
 
 
 _MAX_ROLE_HOLDERS = 50  # people compared for "the president"; the latest ones matter
@@ -352,16 +506,24 @@ class SpeakerIndex:
             bare = m.title.rstrip(".").lower()
             if bare not in HONORIFICS and m.title not in entity.roles:
                 self._add_role(entity, m.title)
-        role = role_before(self._text, m)
-        if role and role not in entity.roles:
-            self._add_role(entity, role)
+        for role in (
+            role_of_possessor(self._text, m, self.by_end),
+            role_before(self._text, m),
+            role_after(self._text, m),
+        ):
+            if role and role not in entity.roles:
+                self._add_role(entity, role)
 
     def _add_role(self, entity: _Entity, role: str) -> None:
         entity.roles.append(role)
-        head = role.rstrip(".").lower().split()[-1:]
-        if head and (head[0], entity.name) not in self._role_keys:
-            self._role_keys.add((head[0], entity.name))
-            self._by_role.setdefault(head[0], []).append(entity)
+        # "the senator" refers back to the holder of a role with that noun: the last word,
+        # or a role noun before a complement ("senator from Ohio", "member of the board").
+        words = role.rstrip(".").lower().split()
+        heads = [w for w in words[:-1] if w in _ROLE_HEADS] + words[-1:]
+        for head in heads:
+            if (head, entity.name) not in self._role_keys:
+                self._role_keys.add((head, entity.name))
+                self._by_role.setdefault(head, []).append(entity)
 
     def is_full_person(self, m: Mention) -> bool:
         """Return True when a mention names a person by a full name, directly or by last name."""

@@ -1,0 +1,132 @@
+"""Speaker roles: preposed role phrases, appositives, possessives and titles.
+
+Every sentence is invented; the people and bodies in it do not exist.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from claims_db.extract import extract
+from claims_db.extract.speakers import SpeakerIndex, find_mentions
+from claims_db.models import Extraction, Kind
+
+HEAD = "Synthetic headline for a test\n\n"
+
+
+def run(body: str) -> Extraction:
+    return extract(HEAD + body)
+
+
+def roles_of(result: Extraction, name: str) -> tuple[str, ...]:
+    by_name = {sp.name: sp.roles for sp in result.speakers}
+    assert name in by_name, sorted(by_name)
+    return by_name[name]
+
+
+def index_roles(text: str) -> dict[str, list[str]]:
+    """Return the roles the index notes for every person of ``text``."""
+    index = SpeakerIndex(text, find_mentions(text))
+    out: dict[str, list[str]] = {}
+    for sp in index.speakers(index._entities):
+        out[sp.name] = list(sp.roles)
+    return out
+
+
+def test_long_preposed_role_with_coordination_and_complement() -> None:
+    result = run(
+        "\u201cThe levee will hold,\u201d Democratic Senator and member of the Senate\u2019s "
+        "water committee Vera Quillby told Radio Zeta\u2019s Tansy Brook on Sunday."
+    )
+    assert roles_of(result, "Vera Quillby") == (
+        "Democratic Senator and member of the Senate\u2019s water committee",
+    )
+
+
+def test_preposed_role_with_complement_opening_the_sentence() -> None:
+    result = run("Longtime chairman of the county board Olin Marsh said the vote was delayed.")
+    assert roles_of(result, "Olin Marsh") == ("Longtime chairman of the county board",)
+
+
+def test_preposed_role_stops_at_a_verb() -> None:
+    roles = index_roles("Chief of staff Ilse Varn praised deputy director Odo Prell.")
+    assert roles["Ilse Varn"] == ["Chief of staff"]
+    assert roles["Odo Prell"] == ["deputy director"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After two officers shot and killed Dale Pomfrey in June, investigators met.",
+        "The director of the company hired Dale Pomfrey last year.",
+        "Members of the city council praised Dale Pomfrey on Monday.",
+        "The senior adviser to the campaign Dale Pomfrey said no.",
+    ],
+)
+def test_no_role_from_unrelated_words(text: str) -> None:
+    assert index_roles(text)["Dale Pomfrey"] == []
+
+
+def test_short_preposed_role_keeps_its_modifiers() -> None:
+    result = run("Senior campaign adviser Mira Holt said the count would finish today.")
+    assert roles_of(result, "Mira Holt") == ("Senior campaign adviser",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Vera Quillby, a Republican senator from Ohio, said the levee would hold.",
+        "The levee would hold, said Vera Quillby, a Republican senator from Ohio.",
+        "Vera Quillby, 58, a Republican senator from Ohio, said the levee would hold.",
+    ],
+)
+def test_appositive_role_after_the_name(body: str) -> None:
+    result = run(body)
+    assert roles_of(result, "Vera Quillby") == ("Republican senator from Ohio",)
+
+
+def test_appositive_role_without_article() -> None:
+    result = run("Olin Marsh, chairwoman of the Parks Board, said the pool would reopen.")
+    assert roles_of(result, "Olin Marsh") == ("chairwoman of the Parks Board",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I met Olin Marsh, the mayor announced.",
+        "Olin Marsh, who chairs the board, said so.",
+        "Olin Marsh, Ana Pell and Tom Hale said the vote was delayed.",
+        "The vote, said Olin Marsh, was delayed.",
+    ],
+)
+def test_no_appositive_role_from_a_clause_or_a_list(text: str) -> None:
+    assert index_roles(text)["Olin Marsh"] == []
+
+
+def test_possessive_organisation_is_a_role() -> None:
+    roles = index_roles("Radio Zeta\u2019s Tansy Brook asked Gov. Vera Quillby about the levee.")
+    assert roles["Tansy Brook"] == ["Radio Zeta"]
+    assert roles["Vera Quillby"] == ["Gov."]
+
+
+def test_possessive_person_is_not_a_role() -> None:
+    roles = index_roles("Quillby\u2019s Tansy Brook asked about the levee.")
+    assert roles.get("Tansy Brook", []) == []
+
+
+def test_titles_and_phrases_are_kept_in_first_seen_order_without_duplicates() -> None:
+    result = run(
+        "Sen. Vera Quillby opened the hearing. Vera Quillby, a Republican senator from Ohio, "
+        "said the levee would hold. Sen. Vera Quillby added that repairs would start soon."
+    )
+    assert roles_of(result, "Vera Quillby") == ("Sen.", "Republican senator from Ohio")
+
+
+def test_role_with_complement_resolves_the_role_noun() -> None:
+    result = run(
+        "Vera Quillby, a Republican senator from Ohio, opened the hearing. "
+        "The senator said the levee would hold."
+    )
+    assert [(s.text, s.speaker) for s in result.statements if s.kind is Kind.INDIRECT] == [
+        ("the levee would hold", "Vera Quillby")
+    ]
