@@ -73,16 +73,25 @@ async def _run_until_stopped(bot: ClaimBot, main: Callable[[], Coroutine[Any, An
         await task
 
 
-def run_bot(settings: Settings | None = None) -> int:
-    """Run the bot until SIGTERM/SIGINT; return the process exit code (2 without a token)."""
+def _configured(settings: Settings | None) -> tuple[Settings, str] | None:
+    """Return the settings and token, or None after saying what is missing."""
     loaded = _load_settings(settings)
     if loaded is None:
-        return EXIT_CONFIG
+        return None
     token = loaded.token
     if token is None:
         _say(MISSING_CREDENTIALS)
-        return EXIT_CONFIG
+        return None
     _setup_logging(loaded)
+    return loaded, token
+
+
+def run_bot(settings: Settings | None = None) -> int:
+    """Run the bot until SIGTERM/SIGINT; return the process exit code (2 without a token)."""
+    configured = _configured(settings)
+    if configured is None:
+        return EXIT_CONFIG
+    loaded, token = configured
     bot = ClaimBot(loaded)
     try:
         asyncio.run(_run_until_stopped(bot, lambda: bot.start(token)))
@@ -96,14 +105,10 @@ def run_bot(settings: Settings | None = None) -> int:
 
 def sync_commands(guild_id: int | None = None, settings: Settings | None = None) -> int:
     """Log in, sync the commands (to one guild, or globally), log out; return an exit code."""
-    loaded = _load_settings(settings)
-    if loaded is None:
+    configured = _configured(settings)
+    if configured is None:
         return EXIT_CONFIG
-    token = loaded.token
-    if token is None:
-        _say(MISSING_CREDENTIALS)
-        return EXIT_CONFIG
-    _setup_logging(loaded)
+    loaded, token = configured
     bot = ClaimBot(loaded, auto_sync=False)
 
     async def _sync() -> int:
