@@ -345,12 +345,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 for st in db.statements(article.id):
                     row = {
                         "statement_id": st.id,
-                        "kind": st.kind.value,
-                        "text": st.text,
-                        "speaker": st.speaker,
-                        "cue": st.cue,
-                        "start": st.start,
-                        "end": st.end,
+                        **_statement_json(st),
                         "article_id": article.id,
                         "title": article.title,
                         "url": article.url,

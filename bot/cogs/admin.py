@@ -10,10 +10,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import errors, render
+from bot import render
 from bot.checks import manage_permission
 from bot.cogs._common import library
-from bot.cogs.browse import BAD_ARTICLE_ID, article_choices, is_article_id
+from bot.cogs.browse import article_choices, checked_article_id
 from bot.views import Confirm
 
 if TYPE_CHECKING:
@@ -43,9 +43,8 @@ class Admin(commands.Cog):
         self, interaction: discord.Interaction, article: app_commands.Range[str, 1, 100]
     ) -> None:
         """Ask for confirmation, then remove an article."""
-        article_id = article.strip()
-        if not is_article_id(article_id):
-            await errors.tell(interaction, BAD_ARTICLE_ID)
+        article_id = await checked_article_id(interaction, article)
+        if article_id is None:
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         lib = await library(interaction)

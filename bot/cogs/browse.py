@@ -30,6 +30,15 @@ def is_article_id(value: str) -> bool:
     return _ARTICLE_ID.fullmatch(value) is not None
 
 
+async def checked_article_id(interaction: discord.Interaction, value: str) -> str | None:
+    """Return the article id a member gave, or tell them it is not one and return None."""
+    article_id = value.strip()
+    if not is_article_id(article_id):
+        await errors.tell(interaction, BAD_ARTICLE_ID)
+        return None
+    return article_id
+
+
 async def article_choices(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
@@ -95,9 +104,8 @@ class Browse(commands.Cog):
         self, interaction: discord.Interaction, article: app_commands.Range[str, 1, 100]
     ) -> None:
         """Show one article's statements, with paging buttons."""
-        article_id = article.strip()
-        if not is_article_id(article_id):
-            await errors.tell(interaction, BAD_ARTICLE_ID)
+        article_id = await checked_article_id(interaction, article)
+        if article_id is None:
             return
         await interaction.response.defer(thinking=True)
         lib = await library(interaction)

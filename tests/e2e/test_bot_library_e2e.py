@@ -207,6 +207,19 @@ async def test_guessed_article_id_from_another_server_is_not_found(
     assert "safest choice" in await still.wait_done()
 
 
+async def test_a_value_that_is_not_an_article_id_is_refused_before_any_lookup(
+    fake: FakeDiscord, bot: discord.Client
+) -> None:
+    a, _ = fake.guilds
+    await _ingest_text(fake, articles.COUNCIL, a)
+    for command, user in (("article", fake.member), ("remove", fake.admin)):
+        refused = await fake.slash(a, user, command, {"article": "../../etc/passwd"})
+        text = await refused.wait_done()
+        assert "paste an id shown by /articles" in text, command
+    still = await (await fake.slash(a, fake.member, "articles")).wait_done()
+    assert "Riverton" in still
+
+
 async def test_each_server_has_its_own_library_file(fake: FakeDiscord, bot: discord.Client) -> None:
     a, b = fake.guilds
     await _ingest_text(fake, articles.COUNCIL, a)
