@@ -383,10 +383,33 @@ def _appositive(
         role = first[1]
     if first[0].lower() in ("who", "whose", "which", "where") or role[:1].isdigit():
         role = ""
+    elif _participle_clause(role):
+        role = ""  # "Mr. Trump, asked about the deaths ..., said": a clause, not a role
     return (
         Ref(RefKind.NAME, mention.full_start, mention.end, mention.name, mention, role),
         mention.full_start,
     )
+
+
+def _participle_clause(phrase: str) -> bool:
+    """Return True for "citing data from ..." or "asked about ...": a clause, not a role.
+
+    A lower-case -ing word opens a clause; an -ed word does when a preposition or an
+    article follows it ("asked about", "reached by"), unlike "retired teacher".
+    """
+    words = phrase.split(None, 2)
+    if not words or not words[0].islower():
+        return False
+    if words[0].endswith("ing"):
+        return True
+    return (
+        words[0].endswith("ed") and len(words) > 1 and words[1].lower() in _CLAUSE_AFTER_PARTICIPLE
+    )
+
+
+_CLAUSE_AFTER_PARTICIPLE = _wordset(
+    "about by for on in at to with from of as after during over the a an his her their"
+)
 
 
 def _noun_subject(

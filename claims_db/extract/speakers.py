@@ -52,6 +52,8 @@ _OFFICE_TITLES = _wordset(
     administrator commander superintendent
     """
 )
+# Abbreviated titles, which are titles wherever they stand when written with their period.
+_ABBREVIATED_TITLES = _wordset("sen sens rep reps gov lt gen col sgt capt adm")
 # Titles that say nothing about the role ("Mr. Trump").
 HONORIFICS = _wordset("mr mrs ms miss mx dr sir dame")
 _TITLE_MODIFIERS = _wordset(
@@ -188,7 +190,7 @@ def _mentions_of_piece(text: str, piece: list[tuple[int, int]]) -> list[Mention]
         piece, words, lows = piece[:-1], words[:-1], lows[:-1]
     if not piece:
         return []
-    title_end = _title_length(lows)
+    title_end = _title_length(lows, words)
     name_piece = piece[title_end:]
     if not name_piece:
         return []
@@ -215,7 +217,7 @@ def _mentions_of_piece(text: str, piece: list[tuple[int, int]]) -> list[Mention]
     return out
 
 
-def _title_length(lows: Sequence[str]) -> int:
+def _title_length(lows: Sequence[str], words: Sequence[str]) -> int:
     """Return how many leading words of a capitalised run are titles."""
     last_title = -1
     for i, low in enumerate(lows[:-1]):
@@ -224,8 +226,11 @@ def _title_length(lows: Sequence[str]) -> int:
         elif low not in _TITLE_MODIFIERS and low != "of":
             break
     for i, low in enumerate(lows[: min(6, len(lows) - 1)]):
-        if low in _OFFICE_TITLES and i > last_title:
-            # "U.S. District Judge James C. Cacheris": an office title after other words.
+        if i > last_title and (
+            low in _OFFICE_TITLES or (low in _ABBREVIATED_TITLES and words[i].endswith("."))
+        ):
+            # "U.S. District Judge James C. Cacheris", "Montana Sen. Jon Tester": an office
+            # title after other words.
             last_title = i
     if last_title < 0:
         return 0
@@ -396,7 +401,11 @@ def role_after(text: str, mention: Mention) -> str:
     while (
         stop < len(toks)
         and stop - first < 14
-        and (toks[stop][1][:1].isalnum() or toks[stop][1] in ("&", "'", "\u2019"))
+        and (
+            toks[stop][1][:1].isalnum()
+            or toks[stop][1] in ("&", "'", "\u2019")
+            or _abbreviation_period(toks, stop)
+        )
     ):
         stop += 1
     if stop == first:
@@ -406,7 +415,7 @@ def role_after(text: str, mention: Mention) -> str:
             return ""  # the phrase runs on past the window
     elif toks[stop][1] not in _APPOSITIVE_ENDS:
         return ""
-    words = [w for _, w in toks[first:stop]]
+    words = [w for _, w in toks[first:stop] if w != "."]
     # The phrase is modifiers, a role noun, and maybe a complement after a preposition.
     head = -1
     for k, word in enumerate(words):
@@ -429,6 +438,17 @@ def role_after(text: str, mention: Mention) -> str:
     ):
         return ""
     return text[toks[first][0] : toks[stop - 1][0] + len(toks[stop - 1][1])]
+
+
+def _abbreviation_period(toks: Sequence[tuple[int, str]], i: int) -> bool:
+    """Return True when token ``i`` is the period of "Mrs." or "Sen.", inside a phrase."""
+    return (
+        toks[i][1] == "."
+        and i > 0
+        and (toks[i - 1][1].lower() in HONORIFICS or toks[i - 1][1].lower() in _ABBREVIATED_TITLES)
+        and i + 1 < len(toks)
+        and toks[i + 1][1][:1].isupper()
+    )
 
 
 def role_of_possessor(text: str, mention: Mention, by_end: dict[int, Mention]) -> str:

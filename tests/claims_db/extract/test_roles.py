@@ -130,3 +130,38 @@ def test_role_with_complement_resolves_the_role_noun() -> None:
     assert [(s.text, s.speaker) for s in result.statements if s.kind is Kind.INDIRECT] == [
         ("the levee would hold", "Vera Quillby")
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Vera Quillby, asked about the levee on Sunday, said repairs would start soon.",
+        "Vera Quillby, citing figures from the water board, said repairs would start soon.",
+        "Vera Quillby, speaking to reporters, said repairs would start soon.",
+    ],
+)
+def test_a_participle_clause_after_the_name_is_not_a_role(body: str) -> None:
+    assert roles_of(run(body), "Vera Quillby") == ()
+
+
+def test_an_adjective_in_ed_still_opens_an_appositive_role() -> None:
+    result = run("Vera Quillby, a retired engineer, said repairs would start soon.")
+    assert roles_of(result, "Vera Quillby") == ("retired engineer",)
+
+
+def test_an_appositive_role_runs_past_an_honorific_period() -> None:
+    result = run("Olin Marsh, a spokesman for Mrs. Quillby, said repairs would start soon.")
+    assert roles_of(result, "Olin Marsh") == ("spokesman for Mrs. Quillby",)
+
+
+@pytest.mark.parametrize("title", ["Ohio Sen.", "Lakeland Gov.", "North Dakota Rep."])
+def test_a_place_before_an_abbreviated_title_is_part_of_the_title(title: str) -> None:
+    result = run(f"{title} Vera Quillby said repairs would start soon.")
+    assert [s.speaker for s in result.statements] == ["Vera Quillby"]
+    assert roles_of(result, "Vera Quillby") == (title,)
+
+
+def test_a_title_word_without_its_period_stays_in_the_name() -> None:
+    # "Gen" without a period is not the abbreviation of "General".
+    result = run("Ada Gen Quillby said repairs would start soon.")
+    assert [s.speaker for s in result.statements] == ["Ada Gen Quillby"]
