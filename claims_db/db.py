@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import logging
 import os
+import re
 import sys
 import threading
 import time
@@ -76,6 +77,38 @@ def _short_hash(*parts: str) -> str:
 
 def _name_key(name: str) -> str:
     return " ".join(name.casefold().split())
+
+
+_INITIAL = re.compile(r"[^\W\d_]\.?")
+_INITIALLED = "\x00"  # marks the key of a name with its middle initials left out
+
+
+def _lookup_keys(name: str) -> list[str]:
+    """Return the keys under which a stored speaker may already hold ``name``.
+
+    "Donald J. Trump" is "Donald Trump" written with a middle initial, so each finds the
+    other. Two names that both carry initials must agree on them: "George W. Bush" is not
+    "George H. W. Bush".
+    """
+    key = _name_key(name)
+    bare = _without_initials(key)
+    if bare is not None:
+        return [key, bare]
+    return [key, _INITIALLED + key]
+
+
+def _stored_keys(name: str) -> list[str]:
+    """Return the keys to remember a stored speaker's ``name`` by (see ``_lookup_keys``)."""
+    key = _name_key(name)
+    bare = _without_initials(key)
+    return [key] if bare is None else [key, _INITIALLED + bare]
+
+
+def _without_initials(key: str) -> str | None:
+    """Return a name key without its middle initials, or None when it has none."""
+    words = key.split()
+    kept = [words[0], *(w for w in words[1:-1] if not _INITIAL.fullmatch(w)), words[-1]]
+    return " ".join(kept) if len(words) > 2 and len(kept) < len(words) else None
 
 
 def _now() -> str:
@@ -320,7 +353,8 @@ class ClaimsDB:
         ids: dict[str, str] = {}
         changed: list[Speaker] = []
         for ex in extracted:
-            keys = [_name_key(ex.name)] + [_name_key(a) for a in ex.aliases if len(a.split()) >= 2]
+            names = [ex.name, *(a for a in ex.aliases if len(a.split()) >= 2)]
+            keys = [key for name in names for key in _lookup_keys(name)]
             sid = next((self._speaker_keys[k] for k in keys if k in self._speaker_keys), None)
             if sid is None:
                 speaker = Speaker(
@@ -349,10 +383,10 @@ class ClaimsDB:
         return ids, changed
 
     def _remember_speaker_keys(self, speaker: Speaker) -> None:
-        self._speaker_keys.setdefault(_name_key(speaker.name), speaker.id)
-        for alias in speaker.aliases:
-            if len(alias.split()) >= 2:
-                self._speaker_keys.setdefault(_name_key(alias), speaker.id)
+        names = [speaker.name, *(a for a in speaker.aliases if len(a.split()) >= 2)]
+        for name in names:
+            for key in _stored_keys(name):
+                self._speaker_keys.setdefault(key, speaker.id)
 
     def add_paths(
         self,

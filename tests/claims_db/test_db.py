@@ -103,6 +103,28 @@ def test_speaker_in_two_articles_is_one_speaker(db: ClaimsDB) -> None:
     assert db.speaker_statement_count(ruiz[0].id) >= 4
 
 
+@pytest.mark.parametrize(
+    "names",
+    [("Vera J. Quillby", "Vera Quillby"), ("Vera Quillby", "Vera J. Quillby")],
+)
+def test_a_middle_initial_does_not_split_a_speaker(db: ClaimsDB, names: tuple[str, str]) -> None:
+    for n, name in enumerate(names):
+        db.add_text(f"Levee report {n}\n\n{name} said the levee number {n} would hold.")
+    speakers = [sp for sp in db.speakers() if "Quillby" in sp.name]
+    assert [sp.name for sp in speakers] == [names[0]]
+    assert set(speakers[0].aliases) >= set(names)
+    assert db.speaker_statement_count(speakers[0].id) == 2
+
+
+def test_different_middle_initials_are_different_speakers(db: ClaimsDB) -> None:
+    db.add_text("Levee report\n\nVera J. Quillby said the levee would hold.")
+    db.add_text("Dam report\n\nVera K. L. Quillby said the dam would hold.")
+    assert sorted(sp.name for sp in db.speakers() if "Quillby" in sp.name) == [
+        "Vera J. Quillby",
+        "Vera K. L. Quillby",
+    ]
+
+
 def test_remove_article_drops_statements_and_orphaned_speakers(db: ClaimsDB) -> None:
     harbour = db.add_text(HARBOUR)
     db.add_text(LIBRARY)
