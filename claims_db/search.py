@@ -24,10 +24,13 @@ from rapidfuzz.distance import OSA
 from claims_db.models import Match, Speaker, Statement
 from claims_db.query import Intent, Mention, Question, parse
 from claims_db.textnorm import (
+    NEGATED_BY_PREFIX,
     NEGATIONS,
+    NEGATIVE_FORMS,
     OPPOSITE_OF,
     QUESTION_WORDS,
     STOP_WORDS,
+    polar_words,
     stem,
     terms,
     words,
@@ -61,19 +64,44 @@ def _combine(coverage: float, doc_cover: float, pair_share: float) -> float:
     return 0.7 * coverage + 0.12 * doc_cover * math.sqrt(coverage) + 0.18 * pair_share
 
 
+# Weight of "qualified" for a question that says "unqualified", and the reverse.
+_NEGATED_FORM_WEIGHT = 0.7
 MAX_COMPOUND_CHARS = 30
 NEGATION_REACH = 4  # words after a negation that it governs ("did not fully back the plan")
 
 
+# Verbs that carry a negation into the clause after them: "I don't believe that she is
+# qualified" denies that she is qualified.
+_NEGATION_RAISING = frozenset({"think", "believe", "expect", "suppose", "feel", "imagine"})
+
+
 def _negates_shared(word_list: list[str], shared: set[str]) -> bool:
-    """Return whether an odd number of negations govern a word of ``shared`` (stems)."""
-    count = 0
+    """Return whether a word of ``shared`` (stems) stands under an odd number of negations.
+
+    Each occurrence is judged on its own, so "I don't think so. I don't think so."
+    negates twice over rather than cancelling out, while "not unlikely" does cancel.
+    """
+    reach_ends: list[tuple[int, int]] = []  # (negation position, last position it governs)
     for i, word in enumerate(word_list):
-        if word in NEGATIONS and any(
-            stem(w) in shared for w in word_list[i + 1 : i + 1 + NEGATION_REACH]
-        ):
-            count += 1
-    return count % 2 == 1
+        if word in NEGATIONS:
+            reach = NEGATION_REACH
+            if i + 1 < len(word_list) and word_list[i + 1] in _NEGATION_RAISING:
+                reach += NEGATION_REACH
+            end = i + reach
+            if reach_ends and i <= reach_ends[-1][1]:
+                # "not unsafe in a storm": a negation inside another's reach shares its
+                # end, so the two cancel out on every word they govern.
+                end = max(end, reach_ends[-1][1])
+                reach_ends[-1] = (reach_ends[-1][0], end)
+            reach_ends.append((i, end))
+    if not reach_ends:
+        return False
+    for j, word in enumerate(word_list):
+        if stem(word) in shared:
+            governing = sum(1 for i, end in reach_ends if i < j <= end)
+            if governing % 2 == 1:
+                return True
+    return False
 
 
 @dataclass(slots=True)
@@ -406,7 +434,23 @@ class SearchIndex:
         return self._sorted_vocab
 
     def _alternatives(self, word: str) -> list[tuple[int, float]]:
-        """Map a question word onto index terms: exact stem, compound split, prefix, typo."""
+        """Map a question word onto index terms: exact stem, compound split, prefix, typo.
+
+        A prefix-negated adjective also matches its base and the reverse ("unqualified",
+        "not qualified"), a little below an exact match; whether the two then agree is
+        for ``_contradicts`` to say.
+        """
+        out = self._word_alternatives(word)
+        related = NEGATED_BY_PREFIX.get(word, ())
+        if word in NEGATIVE_FORMS:
+            related = (NEGATIVE_FORMS[word], *related)
+        for other in related:
+            tid = self._term_ids.get(stem(other))
+            if tid is not None and self._df[tid] > 0 and all(tid != t for t, _ in out):
+                out.append((tid, _NEGATED_FORM_WEIGHT))
+        return out
+
+    def _word_alternatives(self, word: str) -> list[tuple[int, float]]:
         term = stem(word)
         tid = self._term_ids.get(term)
         if tid is not None and self._df[tid] > 0:
@@ -683,14 +727,15 @@ class SearchIndex:
         Only negations that govern a word both sides share count: "will not be
         expanded nationwide" says nothing against "officers will be issued cameras".
         """
-        text_words = words(self._texts[doc])
+        text_words = polar_words(words(self._texts[doc]))
+        topic = polar_words(parsed.topic)
         doc_stems = {stem(w) for w in text_words}
-        query_stems = {stem(w) for w in parsed.topic}
-        shared = {stem(w) for w in matched}
+        query_stems = {stem(w) for w in topic}
+        shared = {stem(w) for w in polar_words(matched) if w not in NEGATIONS}
         flipped = any(
             OPPOSITE_OF.get(s, frozenset()) & doc_stems and s not in doc_stems for s in query_stems
         )
-        negated = _negates_shared(list(parsed.topic), shared) != _negates_shared(text_words, shared)
+        negated = _negates_shared(topic, shared) != _negates_shared(text_words, shared)
         return negated != flipped
 
     # ----------------------------------------------------------------------------- quotes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import Stemmer
 
@@ -70,6 +71,45 @@ QUESTION_WORDS = frozenset(
     """
     )
 )
+
+# Adjectives whose prefix negates them: "unqualified" says "not qualified". Listed rather
+# than guessed from the spelling, which would take "united" for "not ited" and "unless"
+# for "not less"; and only where the prefix negates, not where it reverses ("uncover").
+_NEGATIVE_PREFIXES = {
+    "un": """
+    qualified fit fair able likely clear known constitutional armed popular prepared
+    vaccinated insured willing happy aware lawful ethical reliable sustainable affordable
+    reasonable necessary true founded verified confirmed proven supported authorized safe
+    acceptable employed successful available healthy equal democratic american patriotic
+    """,
+    "in": """
+    accurate correct competent effective sufficient appropriate adequate capable
+    consistent credible eligible famous decent humane secure sincere tolerable valid
+    """,
+    "im": "possible proper practical moral partial mature plausible patient",
+    "il": "legal legitimate logical literate",
+    "ir": "responsible relevant rational reversible",
+    "dis": "honest loyal agree approve respectful credited proven",
+}
+NEGATIVE_FORMS: dict[str, str] = {
+    prefix + base: base for prefix, bases in _NEGATIVE_PREFIXES.items() for base in bases.split()
+}
+NEGATED_BY_PREFIX: dict[str, tuple[str, ...]] = {}
+for _form, _base in NEGATIVE_FORMS.items():
+    NEGATED_BY_PREFIX[_base] = (*NEGATED_BY_PREFIX.get(_base, ()), _form)
+
+
+def polar_words(word_list: Iterable[str]) -> list[str]:
+    """Return ``word_list`` with each prefix-negated adjective spelt out: "not qualified"."""
+    out: list[str] = []
+    for word in word_list:
+        base = NEGATIVE_FORMS.get(word)
+        if base is None:
+            out.append(word)
+        else:
+            out.extend(("not", base))
+    return out
+
 
 # Pairs of words that flip the meaning of an otherwise similar statement.
 _OPPOSITES: tuple[tuple[str, str], ...] = (

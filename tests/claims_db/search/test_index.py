@@ -128,6 +128,53 @@ def test_opposite_judgement_is_flagged_as_contradiction() -> None:
     assert built.search("body cameras are bad for the police")[0].contradicts
 
 
+QUALIFIED = [
+    statement("denies", "I don't believe that, frankly, she is qualified for the bridge job"),
+    statement("ferry", "The ferry timetable changes in the spring"),
+]
+
+
+@pytest.mark.parametrize(
+    ("claim", "contradicts"),
+    [
+        ("she is unqualified for the bridge job", False),
+        ("she is not qualified for the bridge job", False),
+        ("she is qualified for the bridge job", True),
+    ],
+)
+def test_a_negative_prefix_matches_and_agrees_with_a_negation(
+    claim: str, contradicts: bool
+) -> None:
+    built = SearchIndex()
+    built.add(QUALIFIED, [])
+    matches = built.search(claim)
+    assert matches[0].statement_id == "denies"
+    assert matches[0].contradicts is contradicts
+
+
+def test_a_prefix_negated_statement_is_found_by_a_spelt_out_negation() -> None:
+    built = SearchIndex()
+    built.add([statement("unfit", "The engineer called the old pillar unsafe"), *QUALIFIED], [])
+    matches = built.search("the engineer called the old pillar safe")
+    assert matches[0].statement_id == "unfit"
+    assert matches[0].contradicts
+
+
+def test_repeated_negations_do_not_cancel_but_a_double_negative_does() -> None:
+    built = SearchIndex()
+    built.add(
+        [
+            statement("twice", "The pillar is not safe. I said it before: the pillar is not safe"),
+            statement("double", "The ferry is not unsafe in a storm"),
+        ],
+        [],
+    )
+    assert built.search("the pillar is safe")[0].contradicts
+    ferry = built.search("the ferry is safe in a storm")
+    assert ferry[0].statement_id == "double"
+    assert not ferry[0].contradicts
+
+
 def test_remove_drops_statement_from_results(index: SearchIndex) -> None:
     index.remove(["bridge"])
     assert top(index, "harbour bridge reopen traffic March") != "bridge"
