@@ -210,10 +210,13 @@ def _subject_mention(
     ("At a rally in Ohio, Jane Ortiz said"); names after prepositions, "that" and
     possessives are objects, and single words that name nobody known are skipped.
     """
-    for m in index.mentions_in(start, end):
+    mentions = index.mentions_in(start, end)
+    for i, m in enumerate(mentions):
         if m.end > end:
             break
         if m.is_org or m.name.isupper() or not index.is_full_person(m):
+            continue
+        if _named_again_as_subject(text, m, mentions[i + 1 : i + 2], end):
             continue
         if any(q.start <= m.full_start < q.end for q in quotes):
             continue
@@ -227,6 +230,21 @@ def _subject_mention(
             continue
         return m
     return None
+
+
+def _named_again_as_subject(text: str, m: Mention, following: Sequence[Mention], end: int) -> bool:
+    """Return True for "another tough guy, Mr. Putin, Mr. Trump was pressed": the name
+    closes an introductory phrase and the next name, right after its comma, opens the
+    clause. A list ("Jane Ortiz, Tom Hale and Ana Pell said") is not this.
+    """
+    if not following:
+        return False
+    after = following[0]
+    between = text[m.end : after.full_start]
+    if between.strip() != "," or after.end > end:
+        return False
+    rest = text[after.end : after.end + 5].lstrip()
+    return not rest.startswith((",", "and ", "&", "or "))
 
 
 def _words(text: str, start: int, end: int, *, limit: int | None = None) -> int:

@@ -176,6 +176,14 @@ def test_pronoun_resolves_to_the_last_named_speaker() -> None:
     assert quotes(result) == [("We hired six lifeguards", "Nina Park")]
 
 
+def test_pronoun_skips_a_name_that_closes_an_introductory_phrase() -> None:
+    result = run(
+        "Vera Quillby praised the mayor, Tomas Berg, on Monday. On the subject of another "
+        "rival, Mr. Berg, Ms. Quillby was asked why she had said the levee would hold."
+    )
+    assert reported(result) == [("the levee would hold", "Vera Quillby")]
+
+
 def test_last_name_resolves_to_the_first_full_mention() -> None:
     result = run(
         "Nina Park runs the parks department.\n\n\u201cThe pool opens in June,\u201d Park said."
