@@ -552,6 +552,10 @@ _ROLE_WORDS = _wordset(
 )
 
 
+# A short quoted name right before "that": the programme or paper someone was told in.
+_QUOTED_TITLE_RE = re.compile(r"[\"\u201c][^\"\u201c\u201d\n]{1,60}?[\"\u201d](\s*)(?=that\b)")
+
+
 def _addressee(text: str, pos: int, end: int, index: SpeakerIndex) -> tuple[Mention | None, int]:
     """Skip the person told ("told CNN's Dana Bash") and return it with the position after."""
     toks = _tokens(text, pos, min(end, pos + 120))
@@ -559,6 +563,11 @@ def _addressee(text: str, pos: int, end: int, index: SpeakerIndex) -> tuple[Ment
     after = pos
     for k, (s, e, word) in enumerate(toks[:10]):
         low = word.lower()
+        title = _QUOTED_TITLE_RE.match(text, s) if word[0] in _OPENERS else None
+        if title is not None and k > 0:
+            # "told ABC's “Good Morning America” that ...": a show's name, then the clause.
+            after = title.end(1)
+            break
         if low == "that" or low in PRONOUNS or word in (",", ":") or word[0] in _OPENERS:
             break
         if k > 0 and _ADVERBIAL_RE.match(text, s) and low not in ("the",):

@@ -104,6 +104,15 @@ def test_told_with_reported_clause() -> None:
     assert reported(result) == [("fares would stay the same", "Ana Ruiz")]
 
 
+def test_told_a_quoted_programme_that() -> None:
+    result = run(
+        "Ana Ruiz told Metro Radio’s “Morning Desk” that fares would stay the "
+        "same, calling the plan “a fair deal”."
+    )
+    assert reported(result) == [("fares would stay the same", "Ana Ruiz")]
+    assert "Morning Desk" not in {s.text for s in result.statements}
+
+
 def test_wrote_in_a_post() -> None:
     result = run(
         "\u201cThe library stays open all summer,\u201d Ana Ruiz wrote in a social media post."
