@@ -492,7 +492,11 @@ class SpeakerIndex:
         self._last_starts: dict[str, list[int]] = {}
         self._by_role: dict[str, list[_Entity]] = {}
         self._role_keys: set[tuple[str, str]] = set()
+        # "the Post" after "The Washington Post": the last word of a longer organisation.
+        self._org_short: dict[str, tuple[int, str]] = {}
         for m in self.mentions:
+            if m.is_org and m.words >= 2:
+                self._org_short.setdefault(m.name.lower().split()[-1], (m.start, m.name))
             if m.is_org or m.words < 2:
                 continue
             words = m.name.lower().split()
@@ -566,7 +570,8 @@ class SpeakerIndex:
         """Return the canonical name a mention refers to."""
         low = m.name.lower()
         if m.is_org:
-            return m.name
+            longer = self._org_short.get(low) if m.words == 1 else None
+            return longer[1] if longer is not None and longer[0] < m.start else m.name
         canonical = self._full.get(low)
         if canonical is None:
             words = low.split()

@@ -465,6 +465,9 @@ def _clause_before(
         end = cue.start
     while end > sentence.start and text[end - 1].isspace():
         end -= 1
+    article = _ARTICLE_BEFORE_RE.search(text, sentence.start, end)
+    if article is not None:
+        end = article.start()  # "CLAUSE, the Washington Post reported."
     if end <= sentence.start or text[end - 1] != ",":
         return None
     end -= 1
@@ -484,6 +487,7 @@ def _clause_before(
     return start, end
 
 
+_ARTICLE_BEFORE_RE = re.compile(r"(?<=,)\s*(?:the|a|an)$", re.IGNORECASE)
 _NOT_CLAUSE_OPENER_WORDS = """
     during at in on after before while when speaking asked despite since following amid
     addressing answering responding instead

@@ -74,6 +74,19 @@ def test_reported_speech_before_cue() -> None:
     assert reported(result) == [("The repairs were nearly finished", "Sam Lee")]
 
 
+def test_reported_speech_before_an_organisation_with_its_article() -> None:
+    result = run("Fares will rise in the spring, the Harbour Gazette reported on Monday.")
+    assert reported(result) == [("Fares will rise in the spring", "Harbour Gazette")]
+
+
+def test_an_organisation_by_its_last_word_is_the_one_named_before() -> None:
+    result = run(
+        "The Gazette reported that buses would run late. The Harbour Gazette reported that "
+        "fares would rise. The ferry will be late, the Gazette reported."
+    )
+    assert [s for _, s in reported(result)] == ["Gazette", "Harbour Gazette", "Harbour Gazette"]
+
+
 def test_according_to_after_the_clause() -> None:
     result = run("The tunnel will close for a week, according to Sam Lee.")
     st = only(result, Kind.INDIRECT)
