@@ -212,6 +212,21 @@ def citation(answer: Answer, limit: int = FIELD_VALUE - 8) -> str:
     return f"“{plain(words, room)}” {plain(tail)}"
 
 
+_MAX_OTHER_SOURCES = 3
+
+
+def _reported_in(answer: Answer) -> str:
+    """Return "3 articles", then links to the other articles that carry the statement."""
+    others = [
+        link(one_line(a.title or "Untitled article"), a.url, 300)
+        for a in answer.also_in[:_MAX_OTHER_SOURCES]
+    ]
+    rest = len(answer.also_in) - len(others)
+    if rest > 0:
+        others.append(f"and {rest} more")
+    return clamp(f"{answer.reported_in} articles: " + " · ".join(others), FIELD_VALUE)
+
+
 def answer_embed(answer: Answer, *, budget: int = EMBED_TOTAL) -> discord.Embed:
     """Render one sourced statement as an embed that fits ``budget`` characters."""
     statement, article = answer.statement, answer.article
@@ -229,7 +244,7 @@ def answer_embed(answer: Answer, *, budget: int = EMBED_TOTAL) -> discord.Embed:
     embed.add_field(name="Article", value=clamp(source, FIELD_VALUE), inline=False)
     embed.add_field(name="Match", value=f"{max(0.0, min(answer.score, 1.0)):.0%}", inline=True)
     if answer.reported_in > 1:
-        embed.add_field(name="Reported in", value=f"{answer.reported_in} articles", inline=True)
+        embed.add_field(name="Reported in", value=_reported_in(answer), inline=False)
     cite = citation(answer, min(FIELD_VALUE - 8, max(80, budget // 4)))
     embed.add_field(name="Cite", value=f"```\n{cite}\n```", inline=False)
     embed.set_footer(text=plain(f"{_KIND_SHORT.get(statement.kind, '')} · article {article.id}"))

@@ -108,18 +108,29 @@ def _answer_json(ans: Answer) -> dict[str, Any]:
         "kind": ans.statement.kind.value,
         "text": ans.statement.text,
         "speaker": ans.statement.speaker,
+        "role": _role(ans),
         "score": round(ans.score, 4),
         "contradicts": ans.contradicts,
         "matched": list(ans.matched),
         "reported_in": ans.reported_in,
-        "article": {
-            "id": ans.article.id,
-            "title": ans.article.title,
-            "url": ans.article.url,
-            "published": ans.article.published,
-            "publisher": ans.article.publisher,
-        },
+        "article": _source_json(ans.article),
+        "also_in": [_source_json(a) for a in ans.also_in],
     }
+
+
+def _source_json(a: Article) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "title": a.title,
+        "url": a.url,
+        "published": a.published,
+        "publisher": a.publisher,
+    }
+
+
+def _role(ans: Answer) -> str | None:
+    """Return the speaker's first-noted role ("White House press secretary"), if any."""
+    return ans.speaker.roles[0] if ans.speaker is not None and ans.speaker.roles else None
 
 
 def _print_json(data: Any) -> None:
@@ -134,6 +145,8 @@ def _print_answers(answers: Sequence[Answer], *, empty: str) -> None:
     for i, ans in enumerate(answers, start=1):
         st = ans.statement
         who = st.speaker or "the article"
+        role = _role(ans) if st.speaker else None
+        who = f"{who}, {role}" if role else who
         flag = "  [the source appears to contradict this]" if ans.contradicts else ""
         print(f"{i}. {who} ({st.kind.value}, score {ans.score:.2f}){flag}")
         print(f"   “{st.text}”")

@@ -41,7 +41,13 @@ def make_answer(
     )
     person = Speaker(id="p1", name=speaker, roles=(role,) if role else ()) if speaker else None
     others = tuple(
-        Article(id=f"other{i}", title=f"Other {i}", text="", url=None) for i in range(also_in)
+        Article(
+            id=f"other{i}",
+            title=f"Other {i}",
+            text="",
+            url=f"https://news.example/other-{i}" if i % 2 == 0 else None,
+        )
+        for i in range(also_in)
     )
     return Answer(
         statement=statement,

@@ -189,9 +189,20 @@ def test_answer_shows_words_speaker_role_kind_source_and_citation() -> None:
     assert "[Noem vows to overhaul FEMA](https://news.example/noem-fema)" in fields["Article"]
     assert "Example News · 2025-03-02" in fields["Article"]
     assert fields["Match"] == "87%"
-    assert fields["Reported in"] == "3 articles"
+    assert fields["Reported in"] == (
+        "3 articles: [Other 0](https://news.example/other-0) · Other 1"
+    )
     assert "“We will rebuild FEMA from the ground up.” — Kristi Noem" in fields["Cite"]
     assert "https://news.example/noem-fema" in fields["Cite"]
+
+
+def test_reported_in_links_three_other_articles_and_counts_the_rest() -> None:
+    embed = render.answer_embed(make_answer(also_in=5))
+    fields = {item.name: item.value or "" for item in embed.fields}
+    assert fields["Reported in"] == (
+        "6 articles: [Other 0](https://news.example/other-0) · Other 1 · "
+        "[Other 2](https://news.example/other-2) · and 2 more"
+    )
 
 
 def test_contradiction_is_flagged() -> None:

@@ -59,6 +59,26 @@ def test_ask_answers_from_the_bundled_seeds(capsys: pytest.CaptureFixture[str], 
     assert 0 < answers[0]["score"] <= 1
 
 
+def test_ask_shows_the_speakers_role_and_the_other_articles(
+    capsys: pytest.CaptureFixture[str], lib: str, tmp_path: Path
+) -> None:
+    quote = "\u201cThe ferry pier will reopen in May,\u201d press secretary Lena Voss said."
+    for name, extra in (("first", "Crews worked overnight."), ("second", "Fog delayed them.")):
+        (tmp_path / f"{name}.txt").write_text(
+            f"Pier news, {name} edition\n\n{quote} {extra}\n", encoding="utf-8"
+        )
+    run(capsys, "--db", lib, "ingest", str(tmp_path / "first.txt"), str(tmp_path / "second.txt"))
+    code, out, _ = run(capsys, "--db", lib, "ask", "when will the ferry pier reopen?", "--json")
+    top = json.loads(out)[0]
+    assert code == 0
+    assert (top["speaker"], top["role"]) == ("Lena Voss", "press secretary")
+    assert top["reported_in"] == 2
+    assert [a["title"] for a in top["also_in"]] == ["Pier news, second edition"]
+    code, out, _ = run(capsys, "--db", lib, "ask", "when will the ferry pier reopen?")
+    assert "1. Lena Voss, press secretary (direct" in out
+    assert "reported in 2 articles" in out
+
+
 def test_ask_says_so_when_nothing_matches(capsys: pytest.CaptureFixture[str], lib: str) -> None:
     code, out, _ = run(capsys, "--db", lib, "ask", "What is the capital of France?")
     assert code == 0
