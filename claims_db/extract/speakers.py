@@ -49,11 +49,26 @@ _OFFICE_TITLES = _wordset(
     president secretary senator representative congressman congresswoman governor mayor judge
     justice minister chancellor sheriff commissioner chairman chairwoman director ambassador
     attorney strategist spokesman spokeswoman advocate comptroller treasurer auditor clerk
-    administrator commander superintendent
+    administrator commander superintendent chief marshal
     """
 )
 # Abbreviated titles, which are titles wherever they stand when written with their period.
 _ABBREVIATED_TITLES = _wordset("sen sens rep reps gov lt gen col sgt capt adm")
+# The role nouns that abbreviated titles stand for: "Gov. Amara Delacroix" is "the governor".
+_TITLE_NOUNS = {
+    "gov": "governor",
+    "sen": "senator",
+    "rep": "representative",
+    "gen": "general",
+    "lt": "lieutenant",
+    "col": "colonel",
+    "sgt": "sergeant",
+    "capt": "captain",
+    "adm": "admiral",
+    "prof": "professor",
+    "supt": "superintendent",
+    "atty": "attorney",
+}
 # Titles that say nothing about the role ("Mr. Trump").
 HONORIFICS = _wordset("mr mrs ms miss mx dr sir dame")
 _TITLE_MODIFIERS = _wordset(
@@ -331,6 +346,10 @@ def role_before(text: str, mention: Mention) -> str:
     i = mention.full_start
     while i > window_start and text[i - 1].isspace():
         i -= 1
+    # "The city's utilities director, Priya Castellanos, said": a role set off by commas.
+    set_off = i > window_start and text[i - 1] == "," and text[mention.end : mention.end + 1] == ","
+    if set_off:
+        i -= 1
     j = i
     while j > window_start and (text[j - 1].isalpha() or text[j - 1] == "-"):
         j -= 1
@@ -340,13 +359,15 @@ def role_before(text: str, mention: Mention) -> str:
     line = text.rfind("\n", window_start, mention.full_start)
     if line >= 0:
         window_start = line + 1
-    toks = [
-        (m.start(), m.group()) for m in _WORD_RE.finditer(text, window_start, mention.full_start)
-    ]
+    toks = [(m.start(), m.group()) for m in _WORD_RE.finditer(text, window_start, i)]
     head = _role_head(toks)
     if head < 0:
         return ""
     first = _role_start(toks, head)
+    if set_off:
+        first = _opening_role_start(toks, first)
+        if first < 0:
+            return ""
     while first >= 2 and toks[first - 1][1].lower() == "and":
         # "Republican Senator and member of ...": a second role before the first.
         if toks[first - 2][1].lower() not in _ROLE_HEADS:
@@ -355,6 +376,34 @@ def role_before(text: str, mention: Mention) -> str:
     while first < len(toks) and toks[first][1].lower() in ("and", "&"):
         first += 1
     return text[toks[first][0] : toks[-1][0] + len(toks[-1][1])]
+
+
+def _opening_role_start(toks: Sequence[tuple[int, str]], first: int) -> int:
+    """Return where a role set off by commas starts, or -1 unless it opens its sentence.
+
+    "The city's utilities director, Jane Ortiz, said" gives "utilities director"; in "she
+    met the mayor, Jane Ortiz, ..." the mayor may be someone else, so that gives -1.
+    """
+    k = first - 1
+    while (
+        k >= 0
+        and first - k <= 3
+        and toks[k][1].isalpha()
+        and toks[k][1].islower()
+        and toks[k][1] not in _ROLE_FUNCTION_WORDS
+    ):
+        k -= 1
+    start = k + 1
+    if k >= 0 and toks[k][1].lower().endswith(_POSSESSIVE):
+        k -= 1
+    if k >= 0 and toks[k][1].lower() in _OPENING_DETERMINERS:
+        k -= 1
+    if k >= 0 and toks[k][1] not in (".", "!", "?"):
+        return -1
+    return start
+
+
+_OPENING_DETERMINERS = _wordset("the a an")
 
 
 def _role_head(toks: Sequence[tuple[int, str]]) -> int:
@@ -544,6 +593,7 @@ class SpeakerIndex:
         # or a role noun before a complement ("senator from Ohio", "member of the board").
         words = role.rstrip(".").lower().split()
         heads = [w for w in words[:-1] if w in _ROLE_HEADS] + words[-1:]
+        heads += [_TITLE_NOUNS[w] for w in heads if w in _TITLE_NOUNS]
         for head in heads:
             if (head, entity.name) not in self._role_keys:
                 self._role_keys.add((head, entity.name))

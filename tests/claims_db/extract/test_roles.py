@@ -165,3 +165,39 @@ def test_a_title_word_without_its_period_stays_in_the_name() -> None:
     # "Gen" without a period is not the abbreviation of "General".
     result = run("Ada Gen Quillby said repairs would start soon.")
     assert [s.speaker for s in result.statements] == ["Ada Gen Quillby"]
+
+
+@pytest.mark.parametrize("title", ["Fire Chief", "Police Chief", "Fire Marshal"])
+def test_a_chief_after_other_words_is_a_title(title: str) -> None:
+    result = run(f"{title} Odo Prell said the blaze was contained.")
+    assert [s.speaker for s in result.statements] == ["Odo Prell"]
+    assert roles_of(result, "Odo Prell") == (title,)
+
+
+@pytest.mark.parametrize(("title", "noun"), [("Gov.", "governor"), ("Sen.", "senator")])
+def test_an_abbreviated_title_answers_to_its_role_noun(title: str, noun: str) -> None:
+    result = run(
+        f"{title} Vera Quillby ordered the evacuation. Fire Chief Odo Prell said the blaze "
+        f"was contained. The {noun} said the shelters would be free."
+    )
+    assert [(s.text, s.speaker) for s in result.statements if s.kind is Kind.INDIRECT] == [
+        ("the blaze was contained", "Odo Prell"),
+        ("the shelters would be free", "Vera Quillby"),
+    ]
+
+
+def test_a_role_set_off_by_commas_at_the_start_of_a_sentence() -> None:
+    result = run("The city\u2019s water director, Olin Marsh, said that leaks were common.")
+    assert roles_of(result, "Olin Marsh") == ("water director",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When she met the mayor, Olin Marsh, a nurse, said hello.",
+        "Its director, Olin Marsh, said hello.",
+    ],
+)
+def test_a_role_set_off_by_commas_elsewhere_is_not_taken(text: str) -> None:
+    assert "director" not in index_roles(text)["Olin Marsh"]
+    assert "mayor" not in index_roles(text)["Olin Marsh"]
