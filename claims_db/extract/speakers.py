@@ -363,7 +363,7 @@ def role_before(text: str, mention: Mention) -> str:
     head = _role_head(toks)
     if head < 0:
         return ""
-    first = _role_start(toks, head)
+    first = _noun_modifiers_start(toks, _role_start(toks, head))
     if set_off:
         first = _opening_role_start(toks, first)
         if first < 0:
@@ -376,6 +376,35 @@ def role_before(text: str, mention: Mention) -> str:
     while first < len(toks) and toks[first][1].lower() in ("and", "&"):
         first += 1
     return text[toks[first][0] : toks[-1][0] + len(toks[-1][1])]
+
+
+def _noun_modifiers_start(toks: Sequence[tuple[int, str]], first: int) -> int:
+    """Take up to two plain nouns before a role ("university president") when a boundary
+    (punctuation, an article, "said") comes before them: "praised deputy director" keeps
+    "praised" out, since a verb is not a boundary.
+    """
+    for k in (first - 1, first - 2):
+        if k < 0 or not _plain_noun(toks[k][1]):
+            break
+        before = toks[k - 1][1].lower() if k > 0 else ""
+        if before == "" or before in _MODIFIER_BOUNDARIES or not before[:1].isalnum():
+            return k
+    return first
+
+
+def _plain_noun(word: str) -> bool:
+    """Return True for a lower-case word that may be a noun: not a function word or an
+    -ed, -ing or -ly form."""
+    return (
+        word.isalpha()
+        and word.islower()
+        and word not in _ROLE_FUNCTION_WORDS
+        and word not in STOP_CAPS
+        and not word.endswith(("ed", "ing", "ly"))
+    )
+
+
+_MODIFIER_BOUNDARIES = _wordset("the a an said says told added wrote according")
 
 
 def _opening_role_start(toks: Sequence[tuple[int, str]], first: int) -> int:

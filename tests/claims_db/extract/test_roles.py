@@ -201,3 +201,14 @@ def test_a_role_set_off_by_commas_at_the_start_of_a_sentence() -> None:
 def test_a_role_set_off_by_commas_elsewhere_is_not_taken(text: str) -> None:
     assert "director" not in index_roles(text)["Olin Marsh"]
     assert "mayor" not in index_roles(text)["Olin Marsh"]
+
+
+@pytest.mark.parametrize(
+    ("body", "role"),
+    [
+        ("\u201cFees stay,\u201d university president Vera Quillby said.", "university president"),
+        ("The campus police chief Vera Quillby said fees would stay.", "campus police chief"),
+    ],
+)
+def test_plain_nouns_before_a_role_belong_to_it(body: str, role: str) -> None:
+    assert roles_of(run(body), "Vera Quillby") == (role,)
