@@ -424,6 +424,16 @@ class SearchIndex:
         tid = self._term_ids.get(term)
         return 0 if tid is None else self._df[tid]
 
+    def _known(self, tid: int) -> bool:
+        """Return whether a term is in some statement, or only in some statement's context
+        ("Ambrose, who sponsored a bill to end religious exemptions, said ...")."""
+        return self._df[tid] > 0 or bool(self._ctx_postings[tid])
+
+    def _slot_df(self, tid: int) -> int:
+        """Return the document frequency that weighs a question word matched to ``tid``."""
+        ctx = self._ctx_postings[tid]
+        return self._df[tid] or (len(ctx) if ctx else 0)
+
     def _idf(self, df: int) -> float:
         n = max(self._live, 1)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
@@ -446,14 +456,14 @@ class SearchIndex:
             related = (NEGATIVE_FORMS[word], *related)
         for other in related:
             tid = self._term_ids.get(stem(other))
-            if tid is not None and self._df[tid] > 0 and all(tid != t for t, _ in out):
+            if tid is not None and self._known(tid) and all(tid != t for t, _ in out):
                 out.append((tid, _NEGATED_FORM_WEIGHT))
         return out
 
     def _word_alternatives(self, word: str) -> list[tuple[int, float]]:
         term = stem(word)
         tid = self._term_ids.get(term)
-        if tid is not None and self._df[tid] > 0:
+        if tid is not None and self._known(tid):
             return [(tid, 1.0)]
         vocab = self._vocab()
         out: list[tuple[int, float]] = []
@@ -521,7 +531,7 @@ class SearchIndex:
                 alts = self._alternatives(part)
                 # The slot weighs what its most likely spelling weighs, not its rarest guess.
                 idf = (
-                    self._idf(self._df[max(alts, key=lambda a: (a[1], -self._df[a[0]]))[0]])
+                    self._idf(self._slot_df(max(alts, key=lambda a: (a[1], -self._df[a[0]]))[0]))
                     if alts
                     else unknown_idf
                 )

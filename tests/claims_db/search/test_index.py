@@ -175,6 +175,35 @@ def test_repeated_negations_do_not_cancel_but_a_double_negative_does() -> None:
     assert not ferry[0].contradicts
 
 
+def test_a_word_only_in_the_attribution_sentence_finds_the_statement() -> None:
+    text = "the current rules were not working"
+    sentence = (
+        "Ana Ruiz, who sponsored a bill to end ferry exemptions, said the current rules "
+        "were not working."
+    )
+    built = SearchIndex()
+    built.add(
+        [
+            Statement(
+                id="rules",
+                article_id="a1",
+                kind=Kind.INDIRECT,
+                text=text,
+                start=0,
+                end=len(text),
+                sentence=sentence,
+                speaker_id=RUIZ.id,
+                speaker=RUIZ.name,
+            ),
+            statement("fares", "Ferry fares will rise in spring", speaker=BERG),
+        ],
+        [RUIZ, BERG],
+    )
+    matches = built.search("Ruiz on exemptions")
+    assert [m.statement_id for m in matches] == ["rules"]
+    assert matches[0].matched == ("exemptions",)
+
+
 def test_remove_drops_statement_from_results(index: SearchIndex) -> None:
     index.remove(["bridge"])
     assert top(index, "harbour bridge reopen traffic March") != "bridge"
