@@ -248,7 +248,8 @@ def _title_length(lows: Sequence[str], words: Sequence[str]) -> int:
             # title after other words.
             last_title = i
     if last_title < 0:
-        return 0
+        # "Parent Delphine Farrow said": a common noun for a person opening the sentence.
+        return 1 if len(lows) >= 3 and lows[0] in _PERSON_TITLE_NOUNS else 0
     n = last_title + 1
     if n < len(lows) and lows[n] == "of":
         # "Secretary of Homeland Security Kristi Noem": the name is the last two words.
@@ -286,9 +287,16 @@ _ROLE_HEADS = (
         organizer organiser consultant economist investor entrepreneur businessman
         businesswoman lobbyist negotiator prosecutor investigator inspector trustee
         councilmember delegate envoy diplomat historian scholar expert specialist
-        spokesperson counsel chairperson president-elect treasurer
+        spokesperson counsel chairperson president-elect treasurer owner co-owner
         """
     )
+)
+# Nouns for people that stand as a title before a full name ("Parent Jane Ortiz").
+_PERSON_TITLE_NOUNS = _ROLE_HEADS | _wordset(
+    """
+    parent resident student voter neighbor neighbour mother father farmer worker volunteer
+    survivor witness shopper driver customer patient retiree homeowner tenant landlord
+    """
 )
 # Lower-case words that may modify a role noun ("senior adviser", "longtime aide").
 _ROLE_MODIFIERS = _TITLE_MODIFIERS | _wordset(

@@ -212,3 +212,21 @@ def test_a_role_set_off_by_commas_elsewhere_is_not_taken(text: str) -> None:
 )
 def test_plain_nouns_before_a_role_belong_to_it(body: str, role: str) -> None:
     assert roles_of(run(body), "Vera Quillby") == (role,)
+
+
+@pytest.mark.parametrize("noun", ["Parent", "Resident", "Director"])
+def test_a_person_noun_opening_a_full_name_is_a_title(noun: str) -> None:
+    result = run(f"{noun} Vera Quillby said the school would stay open.")
+    assert [s.speaker for s in result.statements] == ["Vera Quillby"]
+    assert roles_of(result, "Vera Quillby") == (noun,)
+
+
+def test_a_person_noun_before_a_single_name_stays_in_the_name() -> None:
+    # Two words could be a first and a last name; only a full name after the noun counts.
+    result = run("Driver Quillby said the school would stay open.")
+    assert [s.speaker for s in result.statements] == ["Driver Quillby"]
+
+
+def test_owner_is_a_role() -> None:
+    result = run("The club\u2019s owner, Vera Quillby, said the team would stay.")
+    assert roles_of(result, "Vera Quillby") == ("owner",)
