@@ -314,6 +314,21 @@ def _sentence_statements(
             if speaker is not None and speaker is state.last:
                 cue_word = state.last_cue  # a continuation of the same speaker's words
         else:
+            named = _NAMING_VERB_RE.search(text, sentence.start, q.start)
+            if named is not None and _words(text, q.inner_start, q.inner_end, limit=2) >= 2:
+                # "Piers Langley called the plan “a giveaway to a billionaire.”": his words,
+                # however short, when the subject of the sentence is a person.
+                here = _subject_mention(text, sentence.start, named.start(), quotes, index)
+                if here is None:
+                    continue
+                speaker = _speaker_of_mention(text, here, index)
+                cue_word = named.group(1).lower()
+                st = _statement(
+                    text, Kind.DIRECT, q.inner_start, q.inner_end, sentence, speaker, cue_word, None
+                )
+                out.append((q.inner_start, st))
+                _remember(state, speaker, s_i, cue_word)
+                continue
             if _words(text, q.inner_start, q.inner_end, limit=_MIN_EMBEDDED_WORDS) < (
                 _MIN_EMBEDDED_WORDS
             ):
@@ -353,6 +368,14 @@ def _sentence_statements(
                 index.record(sp.name, kind=sp.kind, alias=sp.alias, role=cue.ref.role)
     out.sort(key=lambda pair: pair[0])
     return [st for _, st in out]
+
+
+# "called it", "described the plan as", "dubbed him" right before a quote: the subject's
+# own words for something.
+_NAMING_VERB_RE = re.compile(
+    r"\b(called|dubbed|labell?ed|branded|described)\s+(?:[\w\u2019'-]+\s+){0,4}?(?:as\s+)?\Z",
+    re.IGNORECASE,
+)
 
 
 def _remember(state: _State, speaker: _Speaker | None, s_i: int, cue: str | None) -> None:

@@ -126,6 +126,24 @@ def test_told_a_quoted_programme_that() -> None:
     assert "Morning Desk" not in {s.text for s in result.statements}
 
 
+def test_a_short_quote_after_called_is_the_subjects_words() -> None:
+    result = run("Councilman Olin Marsh called the plan \u201ca gift to the developers.\u201d")
+    st = only(result, Kind.DIRECT)
+    assert (st.text, st.speaker, st.cue) == ("a gift to the developers.", "Olin Marsh", "called")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Critics called the plan a \u201ctax grab\u201d on Monday.",
+        "Olin Marsh called the plan \u201cweak\u201d on Monday.",
+        "Olin Marsh read the \u201cgift to developers\u201d report.",
+    ],
+)
+def test_no_short_quote_without_a_named_subject_and_a_naming_verb(body: str) -> None:
+    assert [s for s in run(body).statements if s.kind is Kind.DIRECT] == []
+
+
 def test_wrote_in_a_post() -> None:
     result = run(
         "\u201cThe library stays open all summer,\u201d Ana Ruiz wrote in a social media post."
