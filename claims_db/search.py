@@ -80,27 +80,38 @@ def _negates_shared(word_list: list[str], shared: set[str]) -> bool:
 
     Each occurrence is judged on its own, so "I don't think so. I don't think so."
     negates twice over rather than cancelling out, while "not unlikely" does cancel.
+    Linear in the words: each negation adds one over the words it governs, through a
+    difference array.
     """
-    reach_ends: list[tuple[int, int]] = []  # (negation position, last position it governs)
+    n = len(word_list)
+    change = [0] * (n + 1)
+    last: tuple[int, int] | None = None  # (start, end) of the latest negation's reach
+    any_negation = False
     for i, word in enumerate(word_list):
-        if word in NEGATIONS:
-            reach = NEGATION_REACH
-            if i + 1 < len(word_list) and word_list[i + 1] in _NEGATION_RAISING:
-                reach += NEGATION_REACH
-            end = i + reach
-            if reach_ends and i <= reach_ends[-1][1]:
-                # "not unsafe in a storm": a negation inside another's reach shares its
-                # end, so the two cancel out on every word they govern.
-                end = max(end, reach_ends[-1][1])
-                reach_ends[-1] = (reach_ends[-1][0], end)
-            reach_ends.append((i, end))
-    if not reach_ends:
+        if word not in NEGATIONS:
+            continue
+        any_negation = True
+        reach = NEGATION_REACH
+        if i + 1 < n and word_list[i + 1] in _NEGATION_RAISING:
+            reach += NEGATION_REACH
+        end = min(i + reach, n - 1)
+        if last is not None and i <= last[1] and end > last[1]:
+            # "not unsafe in a storm": a negation inside another's reach shares its end,
+            # so the two cancel out on every word they govern.
+            change[last[1] + 1] += 1
+            change[end + 1] -= 1
+        elif last is not None and i <= last[1]:
+            end = last[1]
+        change[i + 1] += 1
+        change[end + 1] -= 1
+        last = (i, end)
+    if not any_negation:
         return False
+    governing = 0
     for j, word in enumerate(word_list):
-        if stem(word) in shared:
-            governing = sum(1 for i, end in reach_ends if i < j <= end)
-            if governing % 2 == 1:
-                return True
+        governing += change[j]
+        if governing % 2 == 1 and stem(word) in shared:
+            return True
     return False
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims_db.models import Kind, Speaker, Statement
-from claims_db.search import SearchIndex
+from claims_db.search import SearchIndex, _negates_shared
 
 RUIZ = Speaker(id="ruiz", name="Ana Ruiz", aliases=("Ruiz", "Mayor Ana Ruiz"), roles=("Mayor",))
 BERG = Speaker(id="berg", name="Tomas Berg", aliases=("Berg",), roles=("City engineer",))
@@ -202,6 +202,21 @@ def test_a_word_only_in_the_attribution_sentence_finds_the_statement() -> None:
     matches = built.search("Ruiz on exemptions")
     assert [m.statement_id for m in matches] == ["rules"]
     assert matches[0].matched == ("exemptions",)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "negated"),
+    [
+        ("the pier is not safe", True),
+        ("the pier is safe", False),
+        ("not the old wooden pier, it is safe", False),  # beyond the negation's reach
+        ("not not a b c safe", False),  # the second negation carries the first to "safe"
+        ("i do not believe that frankly it is safe", True),
+        ("it is not safe . i said it again : it is not safe", True),
+    ],
+)
+def test_negates_shared(sentence: str, negated: bool) -> None:
+    assert _negates_shared(sentence.split(), {"safe"}) is negated
 
 
 def test_remove_drops_statement_from_results(index: SearchIndex) -> None:
