@@ -314,7 +314,9 @@ def _sentence_statements(
             if speaker is not None and speaker is state.last:
                 cue_word = state.last_cue  # a continuation of the same speaker's words
         else:
-            named = _NAMING_VERB_RE.search(text, sentence.start, q.start)
+            named = _NAMING_VERB_RE.search(
+                text, max(sentence.start, q.start - _NAMING_WINDOW), q.start
+            )
             if named is not None and _words(text, q.inner_start, q.inner_end, limit=2) >= 2:
                 # "Piers Langley called the plan “a giveaway to a billionaire.”": his words,
                 # however short, when the subject of the sentence is a person.
@@ -372,6 +374,7 @@ def _sentence_statements(
 
 # "called it", "described the plan as", "dubbed him" right before a quote: the subject's
 # own words for something.
+_NAMING_WINDOW = 100  # characters before a quote that may hold "described the plan as"
 _NAMING_VERB_RE = re.compile(
     r"\b(called|dubbed|labell?ed|branded|described)\s+(?:[\w\u2019'-]+\s+){0,4}?(?:as\s+)?\Z",
     re.IGNORECASE,
@@ -488,7 +491,7 @@ def _clause_before(
         end = cue.start
     while end > sentence.start and text[end - 1].isspace():
         end -= 1
-    article = _ARTICLE_BEFORE_RE.search(text, sentence.start, end)
+    article = _ARTICLE_BEFORE_RE.search(text, max(sentence.start, end - 8), end)
     if article is not None:
         end = article.start()  # "CLAUSE, the Washington Post reported."
     if end <= sentence.start or text[end - 1] != ",":
