@@ -219,6 +219,22 @@ def test_negates_shared(sentence: str, negated: bool) -> None:
     assert _negates_shared(sentence.split(), {"safe"}) is negated
 
 
+def test_a_question_about_a_body_is_directed_at_its_spokesperson() -> None:
+    pell = Speaker(
+        id="pell", name="Ana Pell", roles=("spokeswoman for the Harbour Retail Council",)
+    )
+    built = SearchIndex()
+    built.add(
+        [
+            statement("shelves", "Retailers had warned of empty shelves in the harbour"),
+            statement("stocked", "Stores will be fully stocked before the autumn", speaker=pell),
+        ],
+        [pell],
+    )
+    for question in ("what did the retail council say about shelves", "Harbour Retail Council"):
+        assert top(built, question) == "stocked", question
+
+
 def test_remove_drops_statement_from_results(index: SearchIndex) -> None:
     index.remove(["bridge"])
     assert top(index, "harbour bridge reopen traffic March") != "bridge"
