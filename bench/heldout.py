@@ -7,7 +7,9 @@ come from extraction (a quote not found, a wrong speaker) as well as from rankin
 
     python bench/heldout.py [--set bench/heldout2.json] [--verbose]
 
-bench/heldout2.json is a second set, written after the fixes that the first prompted.
+bench/heldout2.json and heldout3.json are further sets, each written after the fixes
+that the one before prompted; heldout4.json asks many phrasings over heldout.json's
+articles.
 
 A question is answered right at top 1 when the first answer's text holds one of the
 expected phrases and is said by the expected speaker; at top 3 when any of the three is.
@@ -57,6 +59,9 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="show every wrong answer")
     args = parser.parse_args()
     data = json.loads(args.set.read_text(encoding="utf-8"))
+    if "articles_from" in data:  # questions over another set's articles
+        other = args.set.parent / data["articles_from"]
+        data["articles"] = json.loads(other.read_text(encoding="utf-8"))["articles"]
     rows: list[tuple[str, bool, bool]] = []
     with (
         tempfile.TemporaryDirectory() as folder,
