@@ -184,8 +184,7 @@ def _speaker_line(answer: Answer) -> str:
     name = answer.speaker.name if answer.speaker else statement.speaker
     if not name:
         return "Unattributed"
-    role = answer.speaker.roles[0] if answer.speaker and answer.speaker.roles else None
-    return f"{name}, {role}" if role else name
+    return f"{name}, {answer.role}" if answer.role else name
 
 
 def _published(article: Article) -> str:

@@ -85,13 +85,19 @@ def _statement_json(st: Statement | ExtractedStatement) -> dict[str, Any]:
     }
 
 
-def _article_json(a: Article, counts: dict[Kind, int] | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {
+def _source_json(a: Article) -> dict[str, Any]:
+    return {
         "id": a.id,
         "title": a.title,
         "url": a.url,
         "publisher": a.publisher,
         "published": a.published,
+    }
+
+
+def _article_json(a: Article, counts: dict[Kind, int] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        **_source_json(a),
         "authors": list(a.authors),
         "added_at": a.added_at,
         "added_by": a.added_by,
@@ -108,7 +114,7 @@ def _answer_json(ans: Answer) -> dict[str, Any]:
         "kind": ans.statement.kind.value,
         "text": ans.statement.text,
         "speaker": ans.statement.speaker,
-        "role": _role(ans),
+        "role": ans.role,
         "score": round(ans.score, 4),
         "contradicts": ans.contradicts,
         "matched": list(ans.matched),
@@ -116,21 +122,6 @@ def _answer_json(ans: Answer) -> dict[str, Any]:
         "article": _source_json(ans.article),
         "also_in": [_source_json(a) for a in ans.also_in],
     }
-
-
-def _source_json(a: Article) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "title": a.title,
-        "url": a.url,
-        "published": a.published,
-        "publisher": a.publisher,
-    }
-
-
-def _role(ans: Answer) -> str | None:
-    """Return the speaker's first-noted role ("White House press secretary"), if any."""
-    return ans.speaker.roles[0] if ans.speaker is not None and ans.speaker.roles else None
 
 
 def _print_json(data: Any) -> None:
@@ -145,7 +136,7 @@ def _print_answers(answers: Sequence[Answer], *, empty: str) -> None:
     for i, ans in enumerate(answers, start=1):
         st = ans.statement
         who = st.speaker or "the article"
-        role = _role(ans) if st.speaker else None
+        role = ans.role if st.speaker else None
         who = f"{who}, {role}" if role else who
         flag = "  [the source appears to contradict this]" if ans.contradicts else ""
         print(f"{i}. {who} ({st.kind.value}, score {ans.score:.2f}){flag}")

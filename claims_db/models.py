@@ -149,3 +149,8 @@ class Answer:
     def reported_in(self) -> int:
         """Return how many articles carry this statement."""
         return 1 + len(self.also_in)
+
+    @property
+    def role(self) -> str | None:
+        """Return the speaker's first-noted role ("White House press secretary"), if any."""
+        return self.speaker.roles[0] if self.speaker is not None and self.speaker.roles else None

@@ -325,23 +325,18 @@ def _sentence_statements(
                     continue
                 speaker = _speaker_of_mention(text, here, index)
                 cue_word = named.group(1).lower()
-                st = _statement(
-                    text, Kind.DIRECT, q.inner_start, q.inner_end, sentence, speaker, cue_word, None
-                )
-                out.append((q.inner_start, st))
-                _remember(state, speaker, s_i, cue_word)
-                continue
-            if _words(text, q.inner_start, q.inner_end, limit=_MIN_EMBEDDED_WORDS) < (
+            elif _words(text, q.inner_start, q.inner_end, limit=_MIN_EMBEDDED_WORDS) < (
                 _MIN_EMBEDDED_WORDS
             ):
                 continue
-            host = _cue_containing(q, cues)
-            speaker = speaker_of(host) if host is not None else None
-            cue_word = cues[host].verb if host is not None else None
-            if host is None:
-                # The author quotes the subject of their own sentence.
-                here = _subject_mention(text, sentence.start, q.start, quotes, index)
-                speaker = _speaker_of_mention(text, here, index) if here is not None else None
+            else:
+                host = _cue_containing(q, cues)
+                speaker = speaker_of(host) if host is not None else None
+                cue_word = cues[host].verb if host is not None else None
+                if host is None:
+                    # The author quotes the subject of their own sentence.
+                    here = _subject_mention(text, sentence.start, q.start, quotes, index)
+                    speaker = _speaker_of_mention(text, here, index) if here is not None else None
         st = _statement(
             text, Kind.DIRECT, q.inner_start, q.inner_end, sentence, speaker, cue_word, addressee
         )

@@ -12,9 +12,14 @@ BERG = Speaker(id="berg", name="Tomas Berg", aliases=("Berg",), roles=("City eng
 
 
 def statement(
-    sid: str, text: str, *, speaker: Speaker | None = None, article: str = "a1"
+    sid: str,
+    text: str,
+    *,
+    speaker: Speaker | None = None,
+    article: str = "a1",
+    sentence: str | None = None,
 ) -> Statement:
-    """Return a statement whose sentence is its own text."""
+    """Return a statement whose sentence is its own text unless ``sentence`` is given."""
     return Statement(
         id=sid,
         article_id=article,
@@ -22,7 +27,7 @@ def statement(
         text=text,
         start=0,
         end=len(text),
-        sentence=text,
+        sentence=sentence or text,
         speaker_id=speaker.id if speaker else None,
         speaker=speaker.name if speaker else None,
     )
@@ -184,17 +189,7 @@ def test_a_word_only_in_the_attribution_sentence_finds_the_statement() -> None:
     built = SearchIndex()
     built.add(
         [
-            Statement(
-                id="rules",
-                article_id="a1",
-                kind=Kind.INDIRECT,
-                text=text,
-                start=0,
-                end=len(text),
-                sentence=sentence,
-                speaker_id=RUIZ.id,
-                speaker=RUIZ.name,
-            ),
+            statement("rules", text, speaker=RUIZ, sentence=sentence),
             statement("fares", "Ferry fares will rise in spring", speaker=BERG),
         ],
         [RUIZ, BERG],
