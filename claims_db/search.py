@@ -24,9 +24,8 @@ from rapidfuzz.distance import OSA
 from claims_db.models import Match, Speaker, Statement
 from claims_db.query import Intent, Mention, Question, parse
 from claims_db.textnorm import (
-    NEGATED_BY_PREFIX,
+    NEGATION_PARTNERS,
     NEGATIONS,
-    NEGATIVE_FORMS,
     OPPOSITE_OF,
     QUESTION_WORDS,
     STOP_WORDS,
@@ -86,11 +85,9 @@ def _negates_shared(word_list: list[str], shared: set[str]) -> bool:
     n = len(word_list)
     change = [0] * (n + 1)
     last: tuple[int, int] | None = None  # (start, end) of the latest negation's reach
-    any_negation = False
     for i, word in enumerate(word_list):
         if word not in NEGATIONS:
             continue
-        any_negation = True
         reach = NEGATION_REACH
         if i + 1 < n and word_list[i + 1] in _NEGATION_RAISING:
             reach += NEGATION_REACH
@@ -105,7 +102,7 @@ def _negates_shared(word_list: list[str], shared: set[str]) -> bool:
         change[i + 1] += 1
         change[end + 1] -= 1
         last = (i, end)
-    if not any_negation:
+    if last is None:
         return False
     governing = 0
     for j, word in enumerate(word_list):
@@ -483,10 +480,7 @@ class SearchIndex:
         for ``_contradicts`` to say.
         """
         out = self._word_alternatives(word)
-        related = NEGATED_BY_PREFIX.get(word, ())
-        if word in NEGATIVE_FORMS:
-            related = (NEGATIVE_FORMS[word], *related)
-        for other in related:
+        for other in NEGATION_PARTNERS.get(word, ()):
             tid = self._term_ids.get(stem(other))
             if tid is not None and self._known(tid) and all(tid != t for t, _ in out):
                 out.append((tid, _NEGATED_FORM_WEIGHT))

@@ -94,9 +94,12 @@ _NEGATIVE_PREFIXES = {
 NEGATIVE_FORMS: dict[str, str] = {
     prefix + base: base for prefix, bases in _NEGATIVE_PREFIXES.items() for base in bases.split()
 }
-NEGATED_BY_PREFIX: dict[str, tuple[str, ...]] = {}
+# Each such adjective and its base, with the words they stand against ("unqualified" and
+# "qualified" for each other; "possible" for "impossible").
+NEGATION_PARTNERS: dict[str, tuple[str, ...]] = {}
 for _form, _base in NEGATIVE_FORMS.items():
-    NEGATED_BY_PREFIX[_base] = (*NEGATED_BY_PREFIX.get(_base, ()), _form)
+    NEGATION_PARTNERS[_form] = (_base,)
+    NEGATION_PARTNERS[_base] = (*NEGATION_PARTNERS.get(_base, ()), _form)
 
 
 def polar_words(word_list: Iterable[str]) -> list[str]:
