@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -115,6 +116,17 @@ def _negates_shared(word_list: list[str], shared: set[str]) -> bool:
 # "spokeswoman for the Lanvik Retail Council": a question about the council is directed
 # at her, a little below a question that names her.
 _AFFILIATION_WEIGHT = 0.8
+
+# Weight of a statement whose only words in common with a question are names ("Marlow"
+# for "what is the population of Marlow?") while the question's other words are missing
+# from it: sharing the setting is not answering the question. Only short questions count:
+# in a pasted passage most words are not the point ("— Pope Francis (@Pontifex) April 29").
+_NAMES_ONLY_WEIGHT = 0.25
+_NAMES_ONLY_MAX_WORDS = 8
+# Statements read to tell whether an index term is a name (written capitalised mid-sentence,
+# never in lower case).
+_NAME_SAMPLE = 12
+_SENTENCE_OPENERS = frozenset(".!?:\"'(\u201c\u2018")
 _AFFILIATION_PREPOSITIONS = frozenset({"for", "of", "at", "with"})
 
 
@@ -180,6 +192,7 @@ class SearchIndex:
         self._names: dict[str, dict[int, float]] = {}
         self._name_tokens: dict[str, set[int]] = {}
         self._name_token_list: list[str] | None = None
+        self._name_terms: dict[int, bool] = {}  # term id -> is a name (filled on demand)
 
     # ----------------------------------------------------------------------------- updates
 
@@ -191,6 +204,7 @@ class SearchIndex:
         """Index statements; speakers (new or updated with more aliases) replace earlier ones."""
         for speaker in speakers:
             self._add_speaker(speaker)
+        self._name_terms.clear()
         batch = list(statements)
         known = [s.id for s in batch if s.id in self._doc_of]
         if known:
@@ -314,6 +328,7 @@ class SearchIndex:
     def remove(self, statement_ids: Iterable[str], speaker_ids: Iterable[str] = ()) -> None:
         """Drop statements (and speakers left without statements) from the index."""
         touched: set[int] = set()
+        self._name_terms.clear()
         for statement_id in statement_ids:
             doc = self._doc_of.pop(statement_id, None)
             if doc is None:
@@ -597,8 +612,57 @@ class SearchIndex:
         if speakers is not None:
             for item in ranked:
                 item.score *= speakers.get(self._doc_speaker[item.doc], 0.0)
-            ranked.sort(key=lambda s: (-s.score, s.doc))
+        else:
+            self._weigh_names_only(ranked, slots)
+        ranked.sort(key=lambda s: (-s.score, s.doc))
         return self._group(ranked, parsed, limit)
+
+    def _weigh_names_only(self, ranked: list[_Scored], slots: list[_Slot]) -> None:
+        """Lower statements that share only names with a question that asks about more."""
+        if len(slots) > _NAMES_ONLY_MAX_WORDS:
+            return
+        names = {
+            slot.word
+            for slot in slots
+            if slot.alternatives and self._is_name(max(slot.alternatives, key=lambda a: a[1])[0])
+        }
+        if not names or len(names) == len(slots):
+            return
+        for item in ranked:
+            if item.matched and names.issuperset(item.matched):
+                item.score *= _NAMES_ONLY_WEIGHT
+
+    def _is_name(self, tid: int) -> bool:
+        """Return whether statements write a term capitalised mid-sentence and never lower case."""
+        found = self._name_terms.get(tid)
+        if found is not None:
+            return found
+        term = self._terms[tid]
+        # Stemming only changes endings, so every written form starts with the stem's start.
+        forms = re.compile(r"(?<![^\W_])" + re.escape(term[:3]) + r"[^\W_]*", re.I)
+        capitalised = False
+        seen: set[int] = set()
+        for doc in self._postings[tid]:
+            if len(seen) >= _NAME_SAMPLE:
+                break
+            if doc in seen or not self._alive[doc]:
+                continue
+            seen.add(doc)
+            text = self._texts[doc]
+            for match in forms.finditer(text):
+                word = match.group()
+                if stem(word.lower()) != term:
+                    continue
+                if word[0].islower():
+                    self._name_terms[tid] = False
+                    return False
+                pos = match.start() - 1
+                while pos >= 0 and text[pos].isspace():
+                    pos -= 1
+                if pos >= 0 and text[pos] not in _SENTENCE_OPENERS:
+                    capitalised = True
+        self._name_terms[tid] = capitalised
+        return capitalised
 
     def _speaker_statements(self, speakers: dict[int, float], limit: int) -> list[Match]:
         out: list[Match] = []

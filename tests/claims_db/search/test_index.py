@@ -301,3 +301,41 @@ def test_short_quote_takes_context_from_previous_statement() -> None:
         [BERG],
     )
     assert top(built, "did Berg support body cameras?") == "quote"
+
+
+HALDEN = [
+    statement("pier", "The Halden council voted to close the ferry pier in March."),
+    statement("repair", "Halden will repair the pier next spring", speaker=RUIZ),
+    statement("school", "The school in Halden opened a new library wing."),
+    statement("works", "Scaffolding goes up on the station roof in May.", speaker=BERG),
+]
+
+
+@pytest.fixture
+def halden() -> SearchIndex:
+    built = SearchIndex()
+    others = [
+        statement(f"other{i}", f"Item {i} of the agenda concerns topic{i}") for i in range(40)
+    ]
+    built.add([*HALDEN, *LIBRARY, *others], [RUIZ, BERG])
+    return built
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the population of Halden?",
+        "what is the population of halden",  # a name is known from the statements, not the case
+        "Halden has ten thousand residents",
+    ],
+)
+def test_sharing_only_a_place_name_is_no_answer(halden: SearchIndex, question: str) -> None:
+    assert halden.search(question) == []
+
+
+def test_a_name_with_the_asked_about_words_still_answers(halden: SearchIndex) -> None:
+    assert top(halden, "what happens to the Halden pier?") in {"pier", "repair"}
+
+
+def test_a_word_capitalised_only_at_a_sentence_start_is_no_name(halden: SearchIndex) -> None:
+    assert top(halden, "what will the scaffolding cost?") == "works"
