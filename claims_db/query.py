@@ -101,7 +101,10 @@ def parse(text: str, mentions: list[Mention]) -> Question:
     has_say_verb = any(w in _SAY_VERBS for w in word_list)
     for mention in mentions:
         if is_directed(word_list, mention, has_say_verb=has_say_verb):
-            topic = word_list[: mention.start] + word_list[mention.end :]
+            after = mention.end
+            if after < len(word_list) and word_list[after] in _SAY_VERBS:
+                after += 1  # "what did the judge write?": the question's verb, not its topic
+            topic = word_list[: mention.start] + word_list[after:]
             intent = Intent.SPEAKER if question else Intent.CLAIM
             return Question(text, tuple(word_list), intent, mention, tuple(topic))
     intent = Intent.TOPIC if question else Intent.CLAIM

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from claims_db.extract.speakers import TITLES
 from claims_db.models import Match, Speaker, Statement
 from claims_db.query import Intent, Mention, Question, parse
 from claims_db.textnorm import (
@@ -293,6 +294,9 @@ class SearchIndex:
             content = [w for w in name_words if w not in STOP_WORDS]
             if len(content) > 1:
                 self._add_name(content[-1], num, 0.95)  # last name
+                surname = words(name.split()[-1])
+                if len(surname) > 1:  # "Tallis-Oduya" as well as "Oduya"
+                    self._add_name(" ".join(surname), num, 0.95)
             for word in content:
                 if len(word) >= 3 and not word.isdigit():
                     self._name_tokens.setdefault(word, set()).add(num)
@@ -451,7 +455,18 @@ class SearchIndex:
                 found.append(Mention(pos, pos + 1, self._speaker_weights(weights)))
                 used[pos] = True
         found.sort(key=lambda m: m.start)
-        return found
+        return [self._with_title(m, word_list, used) for m in found]
+
+    @staticmethod
+    def _with_title(mention: Mention, word_list: list[str], used: list[bool]) -> Mention:
+        """Widen a mention over the titles before it ("did Judge Achterberg rule ...")."""
+        start = mention.start
+        while start > 0 and not used[start - 1] and word_list[start - 1] in TITLES:
+            start -= 1
+            used[start] = True
+        if start == mention.start:
+            return mention
+        return Mention(start, mention.end, mention.speakers)
 
     def _speaker_weights(self, holders: dict[int, float] | set[int]) -> dict[str, float]:
         if isinstance(holders, set):

@@ -339,3 +339,53 @@ def test_a_name_with_the_asked_about_words_still_answers(halden: SearchIndex) ->
 
 def test_a_word_capitalised_only_at_a_sentence_start_is_no_name(halden: SearchIndex) -> None:
     assert top(halden, "what will the scaffolding cost?") == "works"
+
+
+JUDGE = Speaker(
+    id="judge",
+    name="Rosalind Ten-Broek",
+    aliases=(),
+    roles=("U.S. District Judge",),
+)
+
+
+@pytest.fixture
+def court() -> SearchIndex:
+    built = SearchIndex()
+    built.add(
+        [
+            statement(
+                "record",
+                "A record of every car kept for years is a record of everyone",
+                speaker=JUDGE,
+                sentence="“A record of every car kept for years is a record of everyone,”"
+                " Judge Rosalind Ten-Broek wrote.",
+            ),
+            statement("lede", "A federal judge ruled that the city must delete its plate scans."),
+            *LIBRARY,
+        ],
+        [RUIZ, BERG, JUDGE],
+    )
+    return built
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did Judge Ten-Broek rule on speeding tickets?",  # the title is part of the name
+        "what did Ten-Broek say about the weather?",  # "broek" is no topic word of hers
+        "what did Rosalind Ten-Broek say about parking",
+    ],
+)
+def test_a_speaker_on_a_topic_she_never_spoke_of_is_no_answer(
+    court: SearchIndex, question: str
+) -> None:
+    assert court.search(question) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what did judge ten-broek write?", "what did Ten-Broek write?", "Ten-Broek said what?"],
+)
+def test_the_verb_after_a_speaker_is_not_her_topic(court: SearchIndex, question: str) -> None:
+    assert top(court, question) == "record"
