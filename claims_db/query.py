@@ -20,7 +20,7 @@ _QUESTION_OPENERS = frozenset(
     """
     )
 )
-_SAY_VERBS = frozenset(
+SAY_VERBS = frozenset(
     _split(
         """
     say says said saying tell tells told think thinks thought claim claims claimed tweet tweets
@@ -29,7 +29,7 @@ _SAY_VERBS = frozenset(
     """
     )
 )
-_WHO_SAID_VERBS = _SAY_VERBS | frozenset({"called", "promised", "warned", "insisted", "suggested"})
+_WHO_SAID_VERBS = SAY_VERBS | frozenset({"called", "promised", "warned", "insisted", "suggested"})
 # Words just before a name that make the question about what that person said or did.
 _DIRECTING_BEFORE = frozenset({"did", "does", "do", "has", "have", "had", "would", "will", "to"})
 # Words just after a name that do the same ("Leavitt on the decision", "Noem's view").
@@ -84,7 +84,7 @@ def is_directed(word_list: list[str], mention: Mention, *, has_say_verb: bool) -
         has_say_verb
         or before in _DIRECTING_BEFORE
         or after in _DIRECTING_AFTER
-        or after in _SAY_VERBS
+        or after in SAY_VERBS
     )
 
 
@@ -98,11 +98,11 @@ def parse(text: str, mentions: list[Mention]) -> Question:
     if len(word_list) >= 2 and word_list[0] == "who" and word_list[1] in _WHO_SAID_VERBS:
         return Question(text, tuple(word_list), Intent.WHO_SAID, None, tuple(word_list[2:]))
     question = is_question(text, word_list)
-    has_say_verb = any(w in _SAY_VERBS for w in word_list)
+    has_say_verb = any(w in SAY_VERBS for w in word_list)
     for mention in mentions:
         if is_directed(word_list, mention, has_say_verb=has_say_verb):
             after = mention.end
-            if after < len(word_list) and word_list[after] in _SAY_VERBS:
+            if after < len(word_list) and word_list[after] in SAY_VERBS:
                 after += 1  # "what did the judge write?": the question's verb, not its topic
             topic = word_list[: mention.start] + word_list[after:]
             intent = Intent.SPEAKER if question else Intent.CLAIM
