@@ -118,11 +118,13 @@ def _negates_shared(word_list: list[str], shared: set[str]) -> bool:
 # at her, a little below a question that names her.
 _AFFILIATION_WEIGHT = 0.8
 
-# Weight of a statement whose only words in common with a question are names ("Marlow"
-# for "what is the population of Marlow?") while the question's other words are missing
-# from it: sharing the setting is not answering the question. Only short questions count:
-# in a pasted passage most words are not the point ("— Pope Francis (@Pontifex) April 29").
-_NAMES_ONLY_WEIGHT = 0.25
+# Weight of a statement that shares too little with a question to answer it:
+# - only names ("Marlow" for "what is the population of Marlow?") while the question asks
+#   about other words: sharing the setting is not answering. Only short questions count:
+#   in a pasted passage most words are not the point ("— Pope Francis (@Pontifex) April 29");
+# - under half the words of a who-said question ("who said electric cars are a fad?" and a
+#   quote about cars): the question quotes a statement, so most of it should be there.
+_WEAK_MATCH_WEIGHT = 0.25
 _NAMES_ONLY_MAX_WORDS = 8
 # Statements read to tell whether an index term is a name (written capitalised mid-sentence,
 # never in lower case).
@@ -629,6 +631,10 @@ class SearchIndex:
                 item.score *= speakers.get(self._doc_speaker[item.doc], 0.0)
         else:
             self._weigh_names_only(ranked, slots)
+        if parsed.intent is Intent.WHO_SAID:
+            for item in ranked:
+                if 2 * len(item.matched) < len(slots):
+                    item.score *= _WEAK_MATCH_WEIGHT
         ranked.sort(key=lambda s: (-s.score, s.doc))
         return self._group(ranked, parsed, limit)
 
@@ -645,7 +651,7 @@ class SearchIndex:
             return
         for item in ranked:
             if item.matched and names.issuperset(item.matched):
-                item.score *= _NAMES_ONLY_WEIGHT
+                item.score *= _WEAK_MATCH_WEIGHT
 
     def _is_name(self, tid: int) -> bool:
         """Return whether statements write a term capitalised mid-sentence and never lower case."""

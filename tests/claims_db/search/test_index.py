@@ -389,3 +389,8 @@ def test_a_speaker_on_a_topic_she_never_spoke_of_is_no_answer(
 )
 def test_the_verb_after_a_speaker_is_not_her_topic(court: SearchIndex, question: str) -> None:
     assert top(court, question) == "record"
+
+
+def test_who_said_needs_most_of_the_quoted_words(index: SearchIndex) -> None:
+    assert top(index, "who said the bridge will reopen by March?") == "bridge"
+    assert index.search("who said traffic jams are caused by aliens?") == []
