@@ -43,6 +43,11 @@ _K1 = 1.2
 _B = 0.75
 # Weight of a question word found only in a statement's context, not in its text.
 _CONTEXT_WEIGHT = 0.35
+# Weight of a word of a question directed at a speaker that is not in the statement or its
+# context but in the first statements of its article: asked what the city attorney said
+# about the ruling, her "the city would appeal" answers, in an article whose lede is the ruling.
+_SUBJECT_WEIGHT = 0.25
+_SUBJECT_STATEMENTS = 2
 # Statements with at most this many terms take the previous statement as extra context.
 _SHORT_STATEMENT = 8
 # Candidates kept from phase one, and the postings length above which a term is only
@@ -183,6 +188,7 @@ class SearchIndex:
         self._doc_ctx: list[array[int] | None] = []
         self._doc_speaker: array[int] = array("i")
         self._doc_article: list[str] = []
+        self._article_lede: dict[str, list[int]] = {}  # article -> its first statements
         self._alive = bytearray()
         self._live = 0
         self._dead = 0
@@ -218,8 +224,11 @@ class SearchIndex:
         for article_statements in by_article.values():
             article_statements.sort(key=lambda s: s.start)
             previous: list[str] = []
+            first = len(self._ids)
             for statement in article_statements:
                 previous = self._add_statement(statement, previous)
+            lede = range(first, first + min(_SUBJECT_STATEMENTS, len(article_statements)))
+            self._article_lede[article_statements[0].article_id] = list(lede)
 
     def _term_id(self, term: str) -> int:
         tid = self._term_ids.get(term)
@@ -377,6 +386,11 @@ class SearchIndex:
         for tid, ctx in enumerate(self._ctx_postings):
             if ctx:
                 self._ctx_postings[tid] = array("i", (d for d in ctx if alive[d]))
+        self._article_lede = {
+            article: docs
+            for article, docs in self._article_lede.items()
+            if any(alive[d] for d in docs)
+        }
         for doc in range(len(self._ids)):
             if not alive[doc]:
                 self._doc_terms[doc] = array("i")
@@ -622,8 +636,9 @@ class SearchIndex:
             with_speaker = [d for d in candidates if self._doc_speaker[d] != _NO_SPEAKER]
             candidates = with_speaker or candidates
         idf: dict[int, float] = {}
+        subjects: dict[str, set[int]] | None = {} if speakers is not None else None
         ranked = sorted(
-            (self._score_doc(doc, slots, idf) for doc in candidates),
+            (self._score_doc(doc, slots, idf, subjects) for doc in candidates),
             key=lambda s: (-s.score, s.doc),
         )
         if speakers is not None:
@@ -741,11 +756,22 @@ class SearchIndex:
             )
         return heapq.nlargest(_CANDIDATES, (d for d in acc if alive[d]), key=acc.__getitem__)
 
-    def _score_doc(self, doc: int, slots: list[_Slot], idf: dict[int, float]) -> _Scored:
-        """Phase two: score one candidate exactly (0..1) from its stored terms."""
+    def _score_doc(
+        self,
+        doc: int,
+        slots: list[_Slot],
+        idf: dict[int, float],
+        subjects: dict[str, set[int]] | None = None,
+    ) -> _Scored:
+        """Phase two: score one candidate exactly (0..1) from its stored terms.
+
+        ``subjects`` (article -> terms of its first statements, filled as needed) is given
+        for questions directed at a speaker, whose words may then match the article's subject.
+        """
         doc_terms = self._doc_terms[doc]
         ctx = self._doc_ctx[doc]
         ctx_set = set(ctx) if ctx is not None else ()
+        subject = self._subject_terms(doc, subjects) if subjects is not None else ()
         avg = self._total_len / max(self._live, 1)
         norm = _K1 * (1 - _B + _B * len(doc_terms) / max(avg, 1e-9))
         total = 0.0
@@ -763,6 +789,8 @@ class SearchIndex:
                     credit = weight * tf * (_K1 + 1) / (tf + norm)
                 elif tid in ctx_set:
                     credit = weight * _CONTEXT_WEIGHT
+                elif tid in subject:
+                    credit = weight * _SUBJECT_WEIGHT
                 else:
                     continue
                 if credit > best:
@@ -788,6 +816,19 @@ class SearchIndex:
         doc_cover = min(1.0, hit_mass / doc_mass) if doc_mass else 0.0
         score = _combine(coverage, doc_cover, pair_share)
         return _Scored(doc, score, tuple(matched))
+
+    def _subject_terms(self, doc: int, subjects: dict[str, set[int]]) -> set[int]:
+        """Return the terms of the first statements of its article, cached in ``subjects``."""
+        article = self._doc_article[doc]
+        found = subjects.get(article)
+        if found is None:
+            found = subjects[article] = {
+                tid
+                for lede in self._article_lede.get(article, ())
+                if self._alive[lede]
+                for tid in self._doc_terms[lede]
+            }
+        return found
 
     @staticmethod
     def _pair_share(doc_terms: array[int], slots: list[_Slot], hit_slots: list[int]) -> float:
@@ -871,7 +912,7 @@ class SearchIndex:
             return [Match(self._ids[d] or "", 1.0) for d in docs[:limit]]
         slots = self._slots(words(topic))
         ranked = sorted(
-            (self._score_doc(d, slots, {}) for d in docs), key=lambda s: (-s.score, s.doc)
+            (self._score_doc(d, slots, {}, {}) for d in docs), key=lambda s: (-s.score, s.doc)
         )
         return [
             Match(self._ids[s.doc] or "", round(min(1.0, s.score), 4), s.matched)

@@ -394,3 +394,40 @@ def test_the_verb_after_a_speaker_is_not_her_topic(court: SearchIndex, question:
 def test_who_said_needs_most_of_the_quoted_words(index: SearchIndex) -> None:
     assert top(index, "who said the bridge will reopen by March?") == "bridge"
     assert index.search("who said traffic jams are caused by aliens?") == []
+
+
+def test_a_question_to_a_speaker_may_name_the_subject_of_her_article() -> None:
+    attorney = Speaker(id="law", name="Nia Farrow", roles=("city attorney",))
+    built = SearchIndex()
+    built.add(
+        [
+            statement("lede", "A federal judge ruled that the city must delete its plate scans."),
+            Statement(
+                id="suit",
+                article_id="a1",
+                kind=Kind.CLAIM,
+                text="Three residents had sued over the cameras.",
+                start=100,
+                end=142,
+                sentence="Three residents had sued over the cameras.",
+            ),
+            Statement(
+                id="appeal",
+                article_id="a1",
+                kind=Kind.INDIRECT,
+                text="the city would appeal",
+                start=200,
+                end=221,
+                sentence="The city attorney, Nia Farrow, said the city would appeal.",
+                speaker_id="law",
+                speaker="Nia Farrow",
+            ),
+            *[
+                statement(f"x{i}", f"Agenda item {i} is about topic{i}", article="a2")
+                for i in range(20)
+            ],
+        ],
+        [attorney],
+    )
+    assert top(built, "what did the city attorney say about the ruling?") == "appeal"
+    assert built.search("what did the city attorney say about parking?") == []
