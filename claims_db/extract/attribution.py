@@ -106,7 +106,7 @@ _ADVERBIAL_RE = re.compile(
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|"
     r"week|weekend|month|year|night|morning|afternoon|evening|also|later|again|previously|"
     r"repeatedly|publicly|privately|recently|once|then|too|flatly|bluntly|simply|"
-    r"in\s+(?:a|an|his|her|their|its)\s+(?:[\w\-]+\s+){0,2}?(?:statement|interview|speech|"
+    r"in\s+(?:a|an|his|her|their|its)\s+(?:[\w\-]+\s+){0,2}(?:statement|interview|speech|"
     r"tweet|post|email|e-mail|letter|op-ed|column|release|video|call|message|appearance|"
     r"address|filing|memo|essay|book|note))\b\s*",
     re.IGNORECASE,

@@ -152,6 +152,13 @@ def test_wrote_in_a_post() -> None:
     assert (st.speaker, st.cue) == ("Ana Ruiz", "wrote")
 
 
+@pytest.mark.parametrize("medium", ["a video message", "a video message to staff", "an email"])
+def test_the_medium_after_a_quote_is_no_reported_clause(medium: str) -> None:
+    result = run(f"\u201cThe library stays open,\u201d Ana Ruiz said in {medium}.")
+    assert quotes(result) == [("The library stays open", "Ana Ruiz")]
+    assert reported(result) == []
+
+
 @pytest.mark.parametrize("verb", ["announced", "added", "argued", "insisted", "warned"])
 def test_other_speech_verbs(verb: str) -> None:
     result = run(f"Ana Ruiz {verb} that the library would stay open all summer.")
