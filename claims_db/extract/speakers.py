@@ -493,20 +493,23 @@ def role_after(text: str, mention: Mention) -> str:
             or _abbreviation_period(toks, stop)
         )
     ):
+        if stop > first and toks[stop][1].lower() in _RELATIVE_PRONOUNS:
+            break  # "an epidemiologist at Carrow University who led the study"
         stop += 1
     if stop == first:
         return ""
     if stop == len(toks):
         if end + 160 < len(text):
             return ""  # the phrase runs on past the window
-    elif toks[stop][1] not in _APPOSITIVE_ENDS:
+    elif toks[stop][1] not in _APPOSITIVE_ENDS and toks[stop][1].lower() not in _RELATIVE_PRONOUNS:
         return ""
     words = [w for _, w in toks[first:stop] if w != "."]
     # The phrase is modifiers, a role noun, and maybe a complement after a preposition.
     head = -1
+    occupation = _occupation_head(words) if first == 1 else -1
     for k, word in enumerate(words):
         low = word.lower()
-        if low in _ROLE_HEADS:
+        if low in _ROLE_HEADS or k == occupation:
             head = k
         elif head >= 0:
             break
@@ -524,6 +527,23 @@ def role_after(text: str, mention: Mention) -> str:
     ):
         return ""
     return text[toks[first][0] : toks[stop - 1][0] + len(toks[stop - 1][1])]
+
+
+_RELATIVE_PRONOUNS = _wordset("who whose whom which that")
+# Endings of nouns for what people do: an unlisted one still heads a role when an article
+# opens the phrase and an organisation follows ("an epidemiologist at Carrow University").
+_OCCUPATION_ENDINGS = ("ist", "er", "or", "ian", "ant", "ent", "ive", "ee")
+
+
+def _occupation_head(words: Sequence[str]) -> int:
+    """Return the index of "epidemiologist" in "epidemiologist at Carrow University", or -1."""
+    for k, word in enumerate(words[:-2]):
+        if not (word.isalpha() and word.islower()):
+            return -1
+        if word.endswith(_OCCUPATION_ENDINGS) and words[k + 1].lower() in _ROLE_PREPOSITIONS:
+            named = words[k + 3] if words[k + 2] == "the" and k + 3 < len(words) else words[k + 2]
+            return k if named[:1].isupper() else -1
+    return -1
 
 
 def _abbreviation_period(toks: Sequence[tuple[int, str]], i: int) -> bool:

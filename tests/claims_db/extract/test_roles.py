@@ -230,3 +230,37 @@ def test_a_person_noun_before_a_single_name_stays_in_the_name() -> None:
 def test_owner_is_a_role() -> None:
     result = run("The club\u2019s owner, Vera Quillby, said the team would stay.")
     assert roles_of(result, "Vera Quillby") == ("owner",)
+
+
+@pytest.mark.parametrize(
+    ("body", "role"),
+    [
+        # An occupation the role nouns do not list, known by its ending and the body after it.
+        (
+            "\u201cIt works,\u201d said Ada Villca, an epidemiologist at Carrow University.",
+            "epidemiologist at Carrow University",
+        ),
+        (
+            "\u201cWe won,\u201d said Ada Villca, the winner of the Ferrisburg Marathon.",
+            "winner of the Ferrisburg Marathon",
+        ),
+        # A relative clause ends the role.
+        (
+            "\u201cIt works,\u201d said Ada Villca, a professor at Carrow University who led it.",
+            "professor at Carrow University",
+        ),
+    ],
+)
+def test_a_role_after_the_name(body: str, role: str) -> None:
+    assert roles_of(run(body), "Ada Villca") == (role,)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "\u201cWe won,\u201d said Ada Villca, a day after the Ferrisburg vote.",
+        "\u201cWe won,\u201d said Ada Villca, an hour later.",
+    ],
+)
+def test_a_time_after_the_name_is_no_role(body: str) -> None:
+    assert roles_of(run(body), "Ada Villca") == ()
