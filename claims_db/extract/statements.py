@@ -232,6 +232,22 @@ def _subject_mention(
     return None
 
 
+def _role_subject(text: str, start: int, end: int, index: SpeakerIndex) -> _Speaker | None:
+    """Return the person "The mayor" names when it is the whole subject of ``text[start:end]``
+    ("The mayor described the budget as “a disaster”") and someone named earlier holds it."""
+    subject = _ROLE_SUBJECT_RE.fullmatch(text, start, end)
+    if subject is None:
+        return None
+    name = index.resolve_role(subject.group(1).lower(), subject.start())
+    if name is None:
+        return None
+    return _Speaker(name, SpeakerKind.PERSON, text[subject.start() : subject.end(1)])
+
+
+# "The mayor" or "The city's fire chief" opening a sentence, before its verb.
+_ROLE_SUBJECT_RE = re.compile(r"\s*[\"\u201c]?the\s+(?:[\w\u2019'-]+\s+){0,2}?([a-z-]+)\s+", re.I)
+
+
 def _named_again_as_subject(text: str, m: Mention, following: Sequence[Mention], end: int) -> bool:
     """Return True for "another tough guy, Mr. Putin, Mr. Trump was pressed": the name
     closes an introductory phrase and the next name, right after its comma, opens the
@@ -321,9 +337,12 @@ def _sentence_statements(
                 # "Piers Langley called the plan “a giveaway to a billionaire.”": his words,
                 # however short, when the subject of the sentence is a person.
                 here = _subject_mention(text, sentence.start, named.start(), quotes, index)
-                if here is None:
-                    continue
-                speaker = _speaker_of_mention(text, here, index)
+                if here is not None:
+                    speaker = _speaker_of_mention(text, here, index)
+                else:
+                    speaker = _role_subject(text, sentence.start, named.start(), index)
+                    if speaker is None:
+                        continue
                 cue_word = named.group(1).lower()
             elif _words(text, q.inner_start, q.inner_end, limit=_MIN_EMBEDDED_WORDS) < (
                 _MIN_EMBEDDED_WORDS

@@ -132,10 +132,21 @@ def test_a_short_quote_after_called_is_the_subjects_words() -> None:
     assert (st.text, st.speaker, st.cue) == ("a gift to the developers.", "Olin Marsh", "called")
 
 
+def test_a_short_quote_after_a_role_subject_is_the_role_holders_words() -> None:
+    result = run(
+        "Mayor Jane Ortiz presented the budget. The mayor described the cuts as"
+        " \u201ca disaster for the city.\u201d"
+    )
+    st = only(result, Kind.DIRECT)
+    assert (st.text, st.speaker, st.cue) == ("a disaster for the city.", "Jane Ortiz", "described")
+
+
 @pytest.mark.parametrize(
     "body",
     [
         "Critics called the plan a \u201ctax grab\u201d on Monday.",
+        "Mayor Jane Ortiz spoke. The mayor\u2019s aide called the plan \u201ca gift to builders.\u201d",
+        "Mayor Jane Ortiz spoke. The council called the plan \u201ca gift to builders.\u201d",
         "Olin Marsh called the plan \u201cweak\u201d on Monday.",
         "Olin Marsh read the \u201cgift to developers\u201d report.",
     ],
