@@ -325,11 +325,52 @@ def _subject_before(
     if word == ",":
         return _appositive(text, toks, i, index)
     mention = index.by_end.get(e)
+    if mention is not None and mention.name.lower() in UNNAMED:
+        mention = None  # "Residents said": a capital for the sentence start, not a name
     if mention is not None:
+        head = _head_before_complement(toks, i, mention)
+        if head is not None:
+            # "Jane Ortiz of Ferrisburg said", "Business owners on Dunmore Avenue said":
+            # the place is where the subject is from, not who speaks.
+            owner = index.by_end.get(toks[head][1])
+            if owner is not None and owner.name.lower() not in UNNAMED:
+                return Ref(RefKind.NAME, owner.full_start, owner.end, owner.name, owner), (
+                    owner.full_start
+                )
+            ref, start = _noun_subject(text, toks, head, index)
+            if ref is None:  # "Business owners on Dunmore Avenue": people nobody names
+                s_head, e_head, word = toks[head]
+                ref, start = Ref(RefKind.UNNAMED, s_head, e_head, word.lower()), s_head
+            return ref, start
         return Ref(RefKind.NAME, mention.full_start, mention.end, mention.name, mention), (
             mention.full_start
         )
     return _noun_subject(text, toks, i, index)
+
+
+# Prepositions that attach a place or a body to the subject before them.
+_COMPLEMENT_PREPOSITIONS = _wordset("of on in at from near outside across around")
+# Words that end a noun phrase: a clause or another phrase goes on.
+_PHRASE_ENDS = _wordset("and or but who whose which that while as than")
+# Who speaks for the body named after them ("a spokesman for Acme Corp said").
+_SPEAKS_FOR = _wordset("spokesman spokeswoman spokesperson spokespeople representative")
+
+
+def _head_before_complement(
+    toks: list[tuple[int, int, str]], i: int, mention: Mention
+) -> int | None:
+    """Return the token heading "X of PLACE" when the name ending at token ``i`` is the
+    PLACE after such a preposition; None when the name is the subject itself."""
+    j = i
+    while j >= 0 and toks[j][0] >= mention.full_start:
+        j -= 1
+    if j < 1 or toks[j][2].lower() not in _COMPLEMENT_PREPOSITIONS:
+        return None
+    head = j - 1
+    word = toks[head][2]
+    if word.lower() in _SPEAKS_FOR or not (word.isalpha() or word[-1:].isalpha()):
+        return None
+    return head
 
 
 def _appositive(
@@ -519,6 +560,21 @@ def _ref_after(
                 return Ref(RefKind.ROLE, s, toks[k][1], wl)
             if not w.isalpha():
                 break
+        # "said a shop owner on Dunmore Avenue": someone the text does not name. The quote
+        # is still theirs, not the author's.
+        k = 1
+        while k < min(len(toks), 5) and toks[k][2].isalpha() and toks[k][2].islower():
+            if toks[k][2] in _COMPLEMENT_PREPOSITIONS or toks[k][2] in _PHRASE_ENDS:
+                break
+            k += 1
+        after = toks[k][2] if k < len(toks) else "."
+        if low in UNNAMED or k == 1 or after.isalpha() and after not in _COMPLEMENT_PREPOSITIONS:
+            return None  # "writes a weekly column and ...": no person, a clause goes on
+        if after == ",":
+            named = index.by_start.get(toks[k + 1][0]) if k + 1 < len(toks) else None
+            if named is not None and not named.is_org:  # "said one shop owner, Jane Ortiz"
+                return Ref(RefKind.NAME, named.full_start, named.end, named.name, named)
+        return Ref(RefKind.UNNAMED, s, toks[k - 1][1], toks[k - 1][2])
     return None
 
 

@@ -351,3 +351,36 @@ def test_named_publication_after_according_to_is_an_organisation() -> None:
 def test_pronoun_reported_speech_nested_in_a_clause_is_kept() -> None:
     result = extract("Ortiz Says She Never Pledged To Close The Mill\n\nMayor Jane Ortiz spoke.")
     assert ("She Never Pledged To Close The Mill", "Jane Ortiz") in reported(result)
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ("Jane Ortiz of Ferrisburg said that the lanes removed 120 parking spaces.", "Jane Ortiz"),
+        (
+            "Business owners on Dunmore Avenue complained that the lanes removed 120 parking spaces.",
+            None,
+        ),
+        ("Residents of Ferrisburg said that the lanes removed 120 parking spaces.", None),
+        ("Residents said that the lanes removed 120 parking spaces.", None),
+    ],
+)
+def test_a_place_after_the_subject_does_not_speak(body: str, speaker: str | None) -> None:
+    assert reported(run(body)) == [("the lanes removed 120 parking spaces", speaker)]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ("\u201cThe lanes are bad,\u201d said a shop owner on Dunmore Avenue.", None),
+        ("\u201cThe lanes are bad,\u201d said a shop owner.", None),
+        ("\u201cThe lanes are bad,\u201d said one shop owner, Jane Ortiz.", "Jane Ortiz"),
+    ],
+)
+def test_a_quote_from_someone_unnamed_is_still_a_quote(body: str, speaker: str | None) -> None:
+    assert quotes(run(body)) == [("The lanes are bad", speaker)]
+
+
+def test_a_verb_of_writing_before_a_plain_object_reports_nothing() -> None:
+    result = run("He hosts a talk show, writes a weekly column and, since 2013, leads a channel.")
+    assert [s.kind for s in result.statements] == [Kind.CLAIM]
