@@ -380,8 +380,11 @@ def _appositive(
     # The appositive itself may be the name: "his wife, Jane Ortiz, wrote".
     inner = index.by_end.get(toks[comma - 1][1]) if comma > 0 else None
     if inner is not None and not inner.is_org and comma >= 2:
-        before = toks[comma - 1 - len(inner.name.split())] if comma > 1 else None
-        if before is not None and before[1] <= inner.full_start and before[2] == ",":
+        k = comma - 1
+        while k >= 0 and toks[k][0] >= inner.full_start:  # "Dr. Yusuf Lindqvist": past the title
+            k -= 1
+        before = toks[k] if k >= 0 else None
+        if before is not None and before[2] == ",":
             return Ref(RefKind.NAME, inner.full_start, inner.end, inner.name, inner), (
                 inner.full_start
             )

@@ -392,9 +392,14 @@ def _noun_modifiers_start(toks: Sequence[tuple[int, str]], first: int) -> int:
     "praised" out, since a verb is not a boundary.
     """
     for k in (first - 1, first - 2):
-        if k < 0 or not _plain_noun(toks[k][1]):
+        if k < 0:
             break
+        word = toks[k][1]
         before = toks[k - 1][1].lower() if k > 0 else ""
+        # "County health officer Dr. Yusuf Lindqvist": capitalised for the sentence start.
+        opening = before in ("", ".", "!", "?") and word[:1].isupper()
+        if not (_plain_noun(word) or opening and _plain_noun(word.lower())):
+            break
         if before == "" or before in _MODIFIER_BOUNDARIES or not before[:1].isalnum():
             return k
     return first

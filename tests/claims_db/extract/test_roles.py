@@ -264,3 +264,21 @@ def test_a_role_after_the_name(body: str, role: str) -> None:
 )
 def test_a_time_after_the_name_is_no_role(body: str) -> None:
     assert roles_of(run(body), "Ada Villca") == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "role"),
+    [
+        (
+            "County health officer Dr. Ada Brun said the clinics would open.",
+            "County health officer",
+        ),
+        ("Chief medical officer Ada Brun said the clinics would open.", "Chief medical officer"),
+        (
+            "The county health officer, Dr. Ada Brun, said the clinics would open.",
+            "county health officer",
+        ),
+    ],
+)
+def test_a_role_opening_the_sentence_keeps_its_first_word(body: str, role: str) -> None:
+    assert roles_of(run(body), "Ada Brun") == (role,)
