@@ -510,6 +510,8 @@ def role_after(text: str, mention: Mention) -> str:
         return ""
     words = [w for _, w in toks[first:stop] if w != "."]
     # The phrase is modifiers, a role noun, and maybe a complement after a preposition.
+    # An article or an owner ("Facebook's outreach director") lets plain words modify it.
+    determined = first == 1 or any(w.endswith(_POSSESSIVE) for w in words[:3])
     head = -1
     occupation = _occupation_head(words) if first == 1 else -1
     for k, word in enumerate(words):
@@ -518,20 +520,39 @@ def role_after(text: str, mention: Mention) -> str:
             head = k
         elif head >= 0:
             break
+        elif low == "and" and determined and k > 0:
+            continue  # "a Democratic pollster and consultant"
         elif (low in STOP_CAPS and low not in _ROLE_MODIFIERS) or low in _MONTHS:
             return ""
-        elif first == 0 and not _role_word(word):
+        elif not determined and not _role_word(word):
             return ""  # without an article, only role words open the phrase
     if head < 0:
         return ""
+    if [w.lower() for w in words[head + 1 : head + 3]] == ["in", "chief"]:
+        head += 2  # "editor in chief of Mic.com"
     rest = words[head + 1 :]
+    if rest and rest[0].lower() == "and":
+        second = _coordinated_head(rest[1:])
+        if second >= 0:
+            rest = rest[second + 2 :]  # "a lawyer and longtime adviser to the mayor"
     if rest and (
-        rest[0].lower() not in _ROLE_PREPOSITIONS
+        (rest[0].lower() not in _ROLE_PREPOSITIONS and rest[0].lower() != "to")
         or len(rest) < 2
         or not all(_complement_word(w) for w in rest[1:])
     ):
         return ""
     return text[toks[first][0] : toks[stop - 1][0] + len(toks[stop - 1][1])]
+
+
+def _coordinated_head(words: Sequence[str]) -> int:
+    """Return the index of the role noun of "(a) longtime adviser ..." after "and", or -1."""
+    for k, word in enumerate(words[:5]):
+        low = word.lower()
+        if low in _ROLE_HEADS:
+            return k
+        if not word.isalpha() or (low in STOP_CAPS and not (k == 0 and low in ("a", "an"))):
+            return -1
+    return -1
 
 
 _RELATIVE_PRONOUNS = _wordset("who whose whom which that")

@@ -282,3 +282,25 @@ def test_a_time_after_the_name_is_no_role(body: str) -> None:
 )
 def test_a_role_opening_the_sentence_keeps_its_first_word(body: str, role: str) -> None:
     assert roles_of(run(body), "Ada Brun") == (role,)
+
+
+@pytest.mark.parametrize(
+    ("after", "role"),
+    [
+        ("a Democratic pollster and consultant", "Democratic pollster and consultant"),
+        ("a lawyer and longtime adviser to the mayor", "lawyer and longtime adviser to the mayor"),
+        ("the ambassador to France", "ambassador to France"),
+        (
+            "Acme's regional sales and outreach director",
+            "Acme's regional sales and outreach director",
+        ),
+        ("editor in chief of the Ledger", "editor in chief of the Ledger"),
+    ],
+)
+def test_a_role_after_the_name_may_coordinate_and_have_an_owner(after: str, role: str) -> None:
+    assert roles_of(run(f"\u201cWe lost,\u201d said Ada Brun, {after}."), "Ada Brun") == (role,)
+
+
+@pytest.mark.parametrize("after", ["a lawyer and the mayor's friend", "Jane Ortiz and Tom Hale"])
+def test_no_role_from_a_list_after_the_name(after: str) -> None:
+    assert roles_of(run(f"\u201cWe lost,\u201d said Ada Brun, {after}."), "Ada Brun") == ()
