@@ -288,6 +288,12 @@ _ROLE_HEADS = (
         businesswoman lobbyist negotiator prosecutor investigator inspector trustee
         councilmember delegate envoy diplomat historian scholar expert specialist
         spokesperson counsel chairperson president-elect treasurer owner co-owner
+        planner librarian engineer architect accountant pharmacist firefighter paramedic
+        farmer electrician plumber mechanic pilot soldier chef baker clerk cashier dentist
+        therapist psychologist psychiatrist counselor counsellor epidemiologist biologist
+        physicist chemist geologist meteorologist climatologist sociologist criminologist
+        ecologist veterinarian technician contractor developer designer artist musician
+        photographer filmmaker novelist poet student resident volunteer worker
         """
     )
 )

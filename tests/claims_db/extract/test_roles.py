@@ -295,6 +295,8 @@ def test_a_role_opening_the_sentence_keeps_its_first_word(body: str, role: str) 
             "Acme's regional sales and outreach director",
         ),
         ("editor in chief of the Ledger", "editor in chief of the Ledger"),
+        ("54, a former librarian", "former librarian"),
+        ("a city planner", "city planner"),
     ],
 )
 def test_a_role_after_the_name_may_coordinate_and_have_an_owner(after: str, role: str) -> None:
