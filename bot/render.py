@@ -240,6 +240,8 @@ def answer_embed(answer: Answer, *, budget: int = EMBED_TOTAL) -> discord.Embed:
     small = max(60, budget // 8)
     source = link(article.title or "Untitled article", article.url, min(FIELD_VALUE, small + 200))
     source = f"{source}\n{safe(_published(article), 200)}"
+    if statement.context:
+        embed.add_field(name="In context", value=safe(statement.context, small), inline=False)
     embed.add_field(name="Article", value=clamp(source, FIELD_VALUE), inline=False)
     embed.add_field(name="Match", value=f"{max(0.0, min(answer.score, 1.0)):.0%}", inline=True)
     if answer.reported_in > 1:

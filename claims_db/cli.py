@@ -113,6 +113,7 @@ def _answer_json(ans: Answer) -> dict[str, Any]:
     return {
         "kind": ans.statement.kind.value,
         "text": ans.statement.text,
+        "context": ans.statement.context,
         "speaker": ans.statement.speaker,
         "role": ans.role,
         "score": round(ans.score, 4),
@@ -141,6 +142,8 @@ def _print_answers(answers: Sequence[Answer], *, empty: str) -> None:
         flag = "  [the source appears to contradict this]" if ans.contradicts else ""
         print(f"{i}. {who} ({st.kind.value}, score {ans.score:.2f}){flag}")
         print(f"   “{st.text}”")
+        if st.context:
+            print(f"   in: {st.context}")
         source = ", ".join(x for x in (ans.article.publisher, ans.article.published) if x)
         print(f"   — {ans.article.title}" + (f" ({source})" if source else ""))
         if ans.article.url:

@@ -121,6 +121,20 @@ class Statement:
     cue: str | None = None
     addressee: str | None = None
 
+    @property
+    def context(self) -> str | None:
+        """Return the sentence around a short statement when it says more than the words do
+        ("Asked whether she would raise taxes, Ortiz said she would not."), else None."""
+        sentence = " ".join(self.sentence.split())
+        text = " ".join(self.text.split())
+        if len(text.split()) >= _CONTEXT_MAX_WORDS or len(text) >= 0.6 * len(sentence):
+            return None
+        return sentence
+
+
+# Statements with at most this many words may need their sentence to be understood.
+_CONTEXT_MAX_WORDS = 12
+
 
 @dataclass(frozen=True, slots=True)
 class Match:

@@ -138,6 +138,21 @@ _SENTENCE_OPENERS = frozenset(".!?:\"'(\u201c\u2018")
 _AFFILIATION_PREPOSITIONS = frozenset({"for", "of", "at", "with"})
 
 
+# Words of an elliptical answer: "she would not", "he did not think so", "no".
+_DENIAL_TEXT = """
+i you he she it we they would will did does do is are was were could can should has have had
+think so
+"""
+_DENIAL_WORDS = frozenset(_DENIAL_TEXT.split())
+
+
+def _is_bare_denial(word_list: list[str]) -> bool:
+    """Return True for "she would not": a negation and nothing it could negate but the context."""
+    return any(w in NEGATIONS for w in word_list) and all(
+        w in NEGATIONS or w in _DENIAL_WORDS for w in word_list
+    )
+
+
 def _affiliations(role_words: list[str]) -> list[str]:
     """Return the body a role belongs to, in full and without its first word when at least
     two words remain ("lanvik retail council", "retail council")."""
@@ -891,6 +906,10 @@ class SearchIndex:
         """
         text_words = polar_words(words(self._texts[doc]))
         topic = polar_words(parsed.topic)
+        if _is_bare_denial(text_words):
+            # "Asked whether she would raise taxes, Ortiz said she would not": the words
+            # deny what the sentence around them asks, so they deny a claim that says it.
+            return not any(w in NEGATIONS for w in topic)
         doc_stems = {stem(w) for w in text_words}
         query_stems = {stem(w) for w in topic}
         shared = {stem(w) for w in polar_words(matched) if w not in NEGATIONS}

@@ -18,6 +18,7 @@ def make_answer(
     score: float = 0.87,
     contradicts: bool = False,
     also_in: int = 0,
+    sentence: str | None = None,
 ) -> Answer:
     """Build an Answer with the given visible parts."""
     article = Article(
@@ -35,7 +36,7 @@ def make_answer(
         text=text,
         start=0,
         end=len(text),
-        sentence=text,
+        sentence=sentence or text,
         speaker_id="p1" if speaker else None,
         speaker=speaker,
     )

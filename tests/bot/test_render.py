@@ -196,6 +196,16 @@ def test_answer_shows_words_speaker_role_kind_source_and_citation() -> None:
     assert "https://news.example/noem-fema" in fields["Cite"]
 
 
+def test_a_short_statement_is_shown_in_its_sentence_safely() -> None:
+    sentence = "Asked whether she would back **@everyone**'s plan, Noem said she would not."
+    embed = render.answer_embed(make_answer("she would not", sentence=sentence))
+    fields = {item.name: item.value or "" for item in embed.fields}
+    assert "Asked whether she would back" in fields["In context"]
+    assert "@everyone" not in fields["In context"]
+    assert "**" not in fields["In context"].replace("\\*", "")
+    assert "In context" not in {item.name for item in render.answer_embed(make_answer()).fields}
+
+
 def test_reported_in_links_three_other_articles_and_counts_the_rest() -> None:
     embed = render.answer_embed(make_answer(also_in=5))
     fields = {item.name: item.value or "" for item in embed.fields}

@@ -253,3 +253,21 @@ def test_ingest_url_reports_added_then_already_present(
         server.shutdown()
     assert first[0] == 0 and "Added 1 article(s); 0 already" in first[1]
     assert second[0] == 0 and "Added 0 article(s); 1 already" in second[1]
+
+
+def test_ask_shows_a_short_statement_in_its_sentence(
+    capsys: pytest.CaptureFixture[str], lib: str, tmp_path: Path
+) -> None:
+    (tmp_path / "tax.txt").write_text(
+        "Budget news\n\nMayor Lena Voss presented the budget on Monday.\n\n"
+        "Asked whether she would raise property taxes, Voss said she would not.\n",
+        encoding="utf-8",
+    )
+    run(capsys, "--db", lib, "ingest", str(tmp_path / "tax.txt"))
+    code, out, _ = run(capsys, "--db", lib, "ask", "Voss will raise property taxes", "--json")
+    top = json.loads(out)[0]
+    assert code == 0
+    assert (top["text"], top["contradicts"]) == ("she would not", True)
+    assert top["context"].startswith("Asked whether she would raise property taxes")
+    code, out, _ = run(capsys, "--db", lib, "ask", "what did Voss say about property taxes?")
+    assert "   in: Asked whether she would raise property taxes, Voss said she would not." in out
