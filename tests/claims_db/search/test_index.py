@@ -431,3 +431,14 @@ def test_a_question_to_a_speaker_may_name_the_subject_of_her_article() -> None:
     )
     assert top(built, "what did the city attorney say about the ruling?") == "appeal"
     assert built.search("what did the city attorney say about parking?") == []
+
+
+def test_a_question_needs_a_third_of_its_words_in_the_answer(halden: SearchIndex) -> None:
+    assert top(halden, "when will Halden repair the pier?") == "repair"
+    assert halden.search("when will the pier get brighter lights and benches?") == []
+    assert halden.search("why did the barge operator lose his license?") == []
+
+
+def test_a_pasted_claim_is_not_held_to_a_share_of_its_words(halden: SearchIndex) -> None:
+    # A pasted post carries words beside its claim (a byline, a date): no share is asked.
+    assert top(halden, "Barge struck \u2014 Ferrisburg Courier staff, 3 May 2025") == "barge"
