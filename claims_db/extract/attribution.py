@@ -333,7 +333,7 @@ def _subject_before(
             # "Jane Ortiz of Ferrisburg said", "Business owners on Dunmore Avenue said":
             # the place is where the subject is from, not who speaks.
             owner = index.by_end.get(toks[head][1])
-            if owner is not None and owner.name.lower() not in UNNAMED:
+            if owner is not None and (owner.is_org or index.is_full_person(owner)):
                 return Ref(RefKind.NAME, owner.full_start, owner.end, owner.name, owner), (
                     owner.full_start
                 )
@@ -348,6 +348,21 @@ def _subject_before(
     return _noun_subject(text, toks, i, index)
 
 
+_DETERMINERS_AFTER = _wordset("the a an one two several some many its his her their our")
+
+
+def _named_after_role(toks: list[tuple[int, int, str]], index: SpeakerIndex) -> Mention | None:
+    """Return the person named after "the general manager," at the start of ``toks``."""
+    for k in range(2, min(len(toks) - 1, 6)):
+        if toks[k][2] == ",":
+            if not all(t[2].isalpha() and t[2].islower() for t in toks[1:k]):
+                return None
+            named = index.by_start.get(toks[k + 1][0])
+            return named if named is not None and not named.is_org else None
+    return None
+
+
+_RELATIVES = _wordset("who that which")
 # Prepositions that attach a place or a body to the subject before them.
 _COMPLEMENT_PREPOSITIONS = _wordset("of on in at from near outside across around")
 # Words that end a noun phrase: a clause or another phrase goes on.
@@ -364,7 +379,13 @@ def _head_before_complement(
     j = i
     while j >= 0 and toks[j][0] >= mention.full_start:
         j -= 1
-    if j < 1 or toks[j][2].lower() not in _COMPLEMENT_PREPOSITIONS:
+    relative = next(
+        (r for r in range(j, max(j - 5, 0), -1) if toks[r][2].lower() in _RELATIVES),
+        None,
+    )
+    if relative is not None and all(t[2].isalpha() for t in toks[relative : j + 1]):
+        j = relative  # "Anglers who fish the Velder said": the anglers speak
+    elif j < 1 or toks[j][2].lower() not in _COMPLEMENT_PREPOSITIONS:
         return None
     head = j - 1
     word = toks[head][2]
@@ -385,9 +406,14 @@ def _appositive(
             k -= 1
         before = toks[k] if k >= 0 else None
         if before is not None and before[2] == ",":
-            return Ref(RefKind.NAME, inner.full_start, inner.end, inner.name, inner), (
-                inner.full_start
+            # "CLAUSE, its general manager, NAME, said": the clause ends before the role.
+            j = k - 1
+            while j >= 0 and k - j <= 6 and toks[j][2].isalpha():
+                j -= 1
+            start = (
+                toks[j + 1][0] if j >= 0 and toks[j][2] == "," and j + 1 < k else inner.full_start
             )
+            return Ref(RefKind.NAME, inner.full_start, inner.end, inner.name, inner), start
     candidates: list[tuple[int, Mention | None, int]] = []
     j = comma - 1
     while j >= 1 and comma - j <= 35 and len(candidates) < 4:
@@ -548,7 +574,13 @@ def _ref_after(
     low = word.lower()
     if low in PRONOUNS or (allow_object and low in _OBJECT_PRONOUNS):
         return Ref(RefKind.PRONOUN, s, e, _OBJECT_PRONOUNS.get(low, low))
-    if low in ("the", "a", "an", "one", "two", "several", "some", "many") or low in UNNAMED:
+    if low in _DETERMINERS_AFTER or low in UNNAMED:
+        named = _named_after_role(toks, index)
+        if named is not None:  # "according to its general manager, Colette Amsberg-Ruiz"
+            # The role counts after "the"; "its president" is some body's, not a title.
+            comma = next(k for k, t in enumerate(toks) if t[2] == ",")
+            role = text[toks[1][0] : toks[comma - 1][1]] if low == "the" else ""
+            return Ref(RefKind.NAME, named.full_start, named.end, named.name, named, role)
         for k in range(0 if low in UNNAMED else 1, min(len(toks), 5)):
             w = toks[k][2]
             wl = w.lower()

@@ -49,7 +49,8 @@ _OFFICE_TITLES = _wordset(
     president secretary senator representative congressman congresswoman governor mayor judge
     justice minister chancellor sheriff commissioner chairman chairwoman director ambassador
     attorney strategist spokesman spokeswoman advocate comptroller treasurer auditor clerk
-    administrator commander superintendent chief marshal
+    administrator commander superintendent chief marshal councilman councilwoman councilmember
+    councillor alderman alderwoman supervisor
     """
 )
 # Abbreviated titles, which are titles wherever they stand when written with their period.

@@ -384,3 +384,20 @@ def test_a_quote_from_someone_unnamed_is_still_a_quote(body: str, speaker: str |
 def test_a_verb_of_writing_before_a_plain_object_reports_nothing() -> None:
     result = run("He hosts a talk show, writes a weekly column and, since 2013, leads a channel.")
     assert [s.kind for s in result.statements] == [Kind.CLAIM]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The depot is short 140 drivers, according to the general manager, Colette Amsberg.",
+        "The depot is short 140 drivers, according to its general manager, Colette Amsberg.",
+        "The depot is short 140 drivers, its general manager, Colette Amsberg, said.",
+    ],
+)
+def test_a_role_then_a_name_after_the_clause(body: str) -> None:
+    assert reported(run(body)) == [("The depot is short 140 drivers", "Colette Amsberg")]
+
+
+def test_the_object_of_a_relative_clause_does_not_speak() -> None:
+    result = run("Anglers who fish the Velder said the money should go to restocking.")
+    assert reported(result) == [("the money should go to restocking", None)]

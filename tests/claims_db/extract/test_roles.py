@@ -306,3 +306,25 @@ def test_a_role_after_the_name_may_coordinate_and_have_an_owner(after: str, role
 @pytest.mark.parametrize("after", ["a lawyer and the mayor's friend", "Jane Ortiz and Tom Hale"])
 def test_no_role_from_a_list_after_the_name(after: str) -> None:
     assert roles_of(run(f"\u201cWe lost,\u201d said Ada Brun, {after}."), "Ada Brun") == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "role"),
+    [
+        ("City Councilman Arvid Pennock said the cuts hurt.", "Arvid Pennock", "City Councilman"),
+        (
+            "Riverton City Councilwoman Ada Brun said the cuts hurt.",
+            "Ada Brun",
+            "Riverton City Councilwoman",
+        ),
+        (
+            "The cuts hurt, according to the general manager, Ada Brun.",
+            "Ada Brun",
+            "general manager",
+        ),
+    ],
+)
+def test_council_titles_and_a_role_before_a_name_after_according_to(
+    body: str, name: str, role: str
+) -> None:
+    assert roles_of(run(body), name) == (role,)
