@@ -46,6 +46,21 @@ async def test_ingest_text_then_ask_about_it(fake: FakeDiscord, bot: discord.Cli
     assert "safest choice" in answer
 
 
+async def test_a_short_answer_arrives_with_its_sentence_and_the_contradiction(
+    fake: FakeDiscord, bot: discord.Client
+) -> None:
+    text = (
+        "Tax plan stalls\n\nMayor Lena Voss presented the budget on Monday.\n\n"
+        "Asked whether she would raise property taxes, Voss said she would not.\n"
+    )
+    await _ingest(fake, {"text": text})
+    answer = await _ask(fake, "Voss will raise property taxes")
+    assert "she would not" in answer
+    assert "In context" in answer
+    assert "Asked whether she would raise property taxes" in answer
+    assert "appears to contradict" in answer
+
+
 async def test_ingest_text_with_title_uses_the_title(
     fake: FakeDiscord, bot: discord.Client
 ) -> None:
