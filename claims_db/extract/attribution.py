@@ -734,6 +734,7 @@ _CLAUSE_STOP_RE = re.compile(
     r";\s|\s[\u2014\u2013]\s|\s--\s"
     r"|,\s+(?:although|though|while|whereas|but|and\s+(?:he|she|they|it|we|i)\b)"
     r"|,\s+(?:he|she|they|it|we|i)\s"
+    r"|,\s+as\s+(?!well\b)"
     rf"|,\s+(?!(?:{_GERUND_EXCEPTIONS})\b)[a-z]+ing\b"
     rf"|,?\s(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{_CUE_ALTERNATION})\b",
     re.IGNORECASE,

@@ -401,3 +401,10 @@ def test_a_role_then_a_name_after_the_clause(body: str) -> None:
 def test_the_object_of_a_relative_clause_does_not_speak() -> None:
     result = run("Anglers who fish the Velder said the money should go to restocking.")
     assert reported(result) == [("the money should go to restocking", None)]
+
+
+def test_a_comment_clause_after_as_ends_the_reported_clause() -> None:
+    result = run("Ana Ruiz said the library stays open, as was the case last summer.")
+    assert reported(result) == [("the library stays open", "Ana Ruiz")]
+    kept = run("Ana Ruiz said the library stays open, as well as the pool.")
+    assert reported(kept) == [("the library stays open, as well as the pool", "Ana Ruiz")]
