@@ -676,22 +676,30 @@ class SearchIndex:
 
     def _weigh_weak_matches(self, ranked: list[_Scored], slots: list[_Slot], part: int) -> None:
         """Lower statements that hold under 1/``part`` of a question (``part`` 0: no such
-        test), or only its names."""
-        names: set[str] = set()
+        test), only its names, or (for questions) not a name asked about that their article
+        never names."""
+        names: dict[str, int] = {}
         if len(slots) <= _SHORT_QUESTION_WORDS:
-            names = {
-                slot.word
-                for slot in slots
-                if slot.alternatives
-                and self._is_name(max(slot.alternatives, key=lambda a: a[1])[0])
-            }
+            for slot in slots:
+                if slot.alternatives:
+                    tid = max(slot.alternatives, key=lambda a: a[1])[0]
+                    if self._is_name(tid):
+                        names[slot.word] = tid
             if len(names) == len(slots):
-                names = set()  # a question of names only: they are what it asks about
+                names = {}  # a question of names only: they are what it asks about
+        subjects: dict[str, set[int]] = {}
         for item in ranked:
             if (part and part * len(item.matched) < len(slots)) or (
-                names and item.matched and names.issuperset(item.matched)
+                names and item.matched and set(names).issuperset(item.matched)
             ):
                 item.score *= _WEAK_MATCH_WEIGHT
+            elif names and part:
+                # "what is the capital of France?" and a statement on Trump's ability to
+                # capitalise: France is nowhere in it or in its article's opening.
+                missing = [tid for word, tid in names.items() if word not in item.matched]
+                subject = self._subject_terms(item.doc, subjects) if missing else set()
+                if any(tid not in subject for tid in missing):
+                    item.score *= _WEAK_MATCH_WEIGHT
 
     def _is_name(self, tid: int) -> bool:
         """Return whether statements write a term capitalised mid-sentence and never lower case."""

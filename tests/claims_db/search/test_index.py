@@ -442,3 +442,28 @@ def test_a_question_needs_a_third_of_its_words_in_the_answer(halden: SearchIndex
 def test_a_pasted_claim_is_not_held_to_a_share_of_its_words(halden: SearchIndex) -> None:
     # A pasted post carries words beside its claim (a byline, a date): no share is asked.
     assert top(halden, "Barge struck \u2014 Ferrisburg Courier staff, 3 May 2025") == "barge"
+
+
+def test_a_name_asked_about_must_be_in_the_statement_or_its_article() -> None:
+    built = SearchIndex()
+    built.add(
+        [
+            statement(
+                "lede", "Voters in Halden face a 12 percent rise in water rates.", article="w"
+            ),
+            statement(
+                "why",
+                "Old pipes under the streets leak badly and the rates must rise to pay for new ones",
+                article="w",
+            ),
+            statement("angle", "Trump hopes to capitalize on anger at the rates", article="t"),
+            statement("paris", "Officials in Paris and across France met in May.", article="f"),
+            *[
+                statement(f"x{i}", f"Agenda item {i} is about topic{i}", article="z")
+                for i in range(20)
+            ],
+        ],
+        [],
+    )
+    assert built.search("what is the capital of France?") == []
+    assert top(built, "why do the pipes in Halden leak?") == "why"
