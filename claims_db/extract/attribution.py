@@ -27,7 +27,7 @@ _WINDOW = 240  # characters examined on each side of a cue
 _MAX_CUES = 12  # cues kept per sentence
 _MAX_CANDIDATES = 60  # cue words examined per sentence ("said said said ..." is not prose)
 
-SAY_VERBS = _wordset(
+_SAY_VERBS = _wordset(
     """
     say says said tell tells told write writes wrote add adds added announce announces
     announced argue argues argued insist insists insisted warn warns warned note notes noted
@@ -62,7 +62,7 @@ _PARTICIPLES = _wordset(
     """
 )
 _ADDRESSING = _wordset("tell tells told telling warn warns warned remind reminded")
-CUES = SAY_VERBS | _QUOTE_ONLY | _NEED_THAT
+CUES = _SAY_VERBS | _QUOTE_ONLY | _NEED_THAT
 _QUOTE_ONLY_SET = _QUOTE_ONLY
 _NEED_THAT_SET = _NEED_THAT
 
