@@ -72,10 +72,12 @@ def open_claims_db(seeds: Path | None) -> Opener:
     """Return an opener that opens a `ClaimsDB` file, seeded from ``seeds`` when given."""
 
     def _open(path: Path) -> Library:
-        if seeds is None:
-            db: Library = ClaimsDB.open(path)
-        else:
-            db = ClaimsDB.open(path, seeds=seeds)
+        db = ClaimsDB.open(path) if seeds is None else ClaimsDB.open(path, seeds=seeds)
+        outdated = db.outdated_count
+        if outdated:
+            # After an upgrade, a server's library gets today's extraction on first use.
+            log.info("re-extracting %d article(s) of %s read by an older claimbot", outdated, path)
+            db.reextract()
         return db
 
     return _open

@@ -46,9 +46,10 @@ def _allow_private() -> bool:
 class _Progress:
     """A one-line progress bar on stderr with counts and rate (plain lines when not a TTY)."""
 
-    def __init__(self, stream: TextIO, label: str) -> None:
+    def __init__(self, stream: TextIO, label: str, *, done_word: str = "added") -> None:
         self._stream = stream
         self._label = label
+        self._done_word = done_word
         self._started = time.monotonic()
         self._is_tty = stream.isatty()
         self._last_line = 0.0
@@ -63,7 +64,7 @@ class _Progress:
         filled = width * done // max(total, 1)
         bar = "#" * filled + "-" * (width - filled)
         line = (
-            f"{self._label} [{bar}] {done}/{total}  added {len(report.added)}  "
+            f"{self._label} [{bar}] {done}/{total}  {self._done_word} {len(report.added)}  "
             f"known {len(report.skipped)}  failed {len(report.failed)}  {rate:.1f}/s"
         )
         if self._is_tty:
@@ -269,6 +270,15 @@ def _cmd_quotes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_reextract(args: argparse.Namespace) -> int:
+    with _open_db(args) as db:
+        progress = None if args.quiet else _Progress(sys.stderr, "reextract", done_word="done")
+        report = db.reextract(everything=args.all, progress=progress)
+        total = db.article_count
+    print(f"Re-extracted {len(report.added)} of {total} article(s).")
+    return 0
+
+
 def _cmd_speakers(args: argparse.Namespace) -> int:
     with _open_db(args) as db:
         rows = [(sp, db.speaker_statement_count(sp.id)) for sp in db.speakers()]
@@ -380,7 +390,15 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _open_db(args: argparse.Namespace) -> ClaimsDB:
-    return ClaimsDB.open(args.db)
+    db = ClaimsDB.open(args.db)
+    outdated = db.outdated_count
+    if outdated and args.func is not _cmd_reextract:
+        print(
+            f"claimbot: note: {outdated} article(s) were read by an older claimbot; "
+            "`claimbot reextract` updates their statements.",
+            file=sys.stderr,
+        )
+    return db
 
 
 # -- parser ---------------------------------------------------------------------------
@@ -437,6 +455,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("remove", help="remove an article and its statements")
     p.add_argument("article_id", metavar="ARTICLE_ID")
     p.set_defaults(func=_cmd_remove)
+
+    p = sub.add_parser(
+        "reextract", help="extract again the articles an older claimbot read (after an upgrade)"
+    )
+    p.add_argument("--all", action="store_true", help="every article, not only outdated ones")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_reextract)
 
     p = sub.add_parser("export", help="export every statement with its article")
     p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")

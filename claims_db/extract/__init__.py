@@ -5,7 +5,9 @@ from __future__ import annotations
 from claims_db.extract.statements import run
 from claims_db.models import Extraction
 
-EXTRACTOR_VERSION = 1
+# Raised whenever extraction changes what it finds, so that `claimbot reextract` knows
+# which stored articles an older extractor read. 2: the rules of November 2026.
+EXTRACTOR_VERSION = 2
 
 
 def extract(text: str, *, title: str | None = None) -> Extraction:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from pathlib import Path
 from unittest.mock import create_autospec
 
 import pytest
 
-from bot.library import Libraries
+from bot.library import Libraries, open_claims_db
 from claims_db import ClaimsDB
+from claims_db.extract import EXTRACTOR_VERSION
 
 
 async def test_library_that_finishes_opening_after_close_is_closed_too(tmp_path: Path) -> None:
@@ -44,3 +46,24 @@ async def test_each_server_opens_its_own_file_once(tmp_path: Path) -> None:
     assert first is again and first is not other
     # The two opens run in threads, so either may start first.
     assert sorted(paths) == [tmp_path / "1.json", tmp_path / "2.json"]
+
+
+async def test_a_server_library_from_an_older_claimbot_is_reextracted_on_first_use(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "42.json"
+    with ClaimsDB.open(path, seeds=None) as db:
+        db.add_text("Pier news\n\n\u201cThe pier reopens in May,\u201d said Lena Voss.\n")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for row in data["articles"].values():
+        row["extractor_version"] = EXTRACTOR_VERSION - 1
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    libraries = Libraries(tmp_path, open_claims_db(None))
+    library = await libraries.get(42)
+    try:
+        assert isinstance(library, ClaimsDB)
+        assert library.outdated_count == 0
+        assert library.ask("when does the pier reopen?")[0].statement.speaker == "Lena Voss"
+    finally:
+        await libraries.close()
