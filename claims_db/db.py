@@ -128,6 +128,9 @@ class IngestReport:
 ProgressFn = Callable[[int, int, IngestReport], None]
 
 
+_REEXTRACT_BATCH = 100  # articles extracted, then swapped, together
+
+
 class _CommitPacer:
     """Decide when a batch ingest writes: often enough to lose little, rarely enough to stay linear.
 
@@ -351,10 +354,11 @@ class ClaimsDB:
         """Extract again the articles that an older extractor read (all with ``everything``).
 
         Articles keep their ids, metadata and dates; their statements and speakers come
-        from the current extractor. Each article is swapped whole, and the file is written
-        in paced batches, so an interrupted run leaves every article either as it was or
-        re-extracted, and running it again finishes the rest. A speaker quoted in several
-        articles keeps the aliases and roles the older extraction gave it.
+        from the current extractor. Articles are swapped in batches, each whole (a Ctrl-C
+        inside a swap finishes it first), and the file is written in paced batches, so an
+        interrupted run leaves every article either as it was or re-extracted, and running
+        it again finishes the rest. A speaker quoted in articles of several batches keeps
+        the aliases and roles the older extraction gave it.
         """
         report = IngestReport()
         with self._lock:
@@ -368,21 +372,22 @@ class ClaimsDB:
             )
         pacer = _CommitPacer()
         pending: list[Article] = []
-        for done, old in enumerate(stale, start=1):
-            extraction = extract(old.text, title=old.title)
-            article = replace(old, extractor_version=EXTRACTOR_VERSION)
+        for first in range(0, len(stale), _REEXTRACT_BATCH):
+            batch = stale[first : first + _REEXTRACT_BATCH]
+            extracted = [(old, extract(old.text, title=old.title)) for old in batch]
             with self._lock:
-                if self._articles.get(old.id) is old:  # not removed meanwhile
-                    try:
-                        self._forget(old.id)
-                        self._put(article, extraction)
-                    except BaseException:
-                        # Ctrl-C between the two would leave the article out of what
-                        # close() writes: finish the swap before letting it through.
-                        self._forget(old.id)
-                        self._put(article, extraction)
-                        raise
-                    pending.append(article)
+                # Removing a batch at once keeps the store's scans to one per batch.
+                live = [(old, ex) for old, ex in extracted if self._articles.get(old.id) is old]
+                fresh = [
+                    (replace(old, extractor_version=EXTRACTOR_VERSION), ex) for old, ex in live
+                ]
+                try:
+                    self._swap(fresh)
+                except BaseException:
+                    self._swap(fresh)  # never leave a batch half swapped for close() to write
+                    raise
+                pending.extend(article for article, _ in fresh)
+                done = first + len(batch)
                 if pending and (pacer.is_due() or done == len(stale)):
                     started = time.monotonic()
                     self._store.commit()
@@ -393,6 +398,12 @@ class ClaimsDB:
                 progress(done, len(stale), report)
         log.info("re-extracted %d article(s)", len(report.added))
         return report
+
+    def _swap(self, articles: list[tuple[Article, Extraction]]) -> None:
+        """Replace stored articles (same ids) with new extractions of them."""
+        self._forget(*(article.id for article, _ in articles))
+        for article, extraction in articles:
+            self._put(article, extraction)
 
     @property
     def outdated_count(self) -> int:
@@ -593,24 +604,25 @@ class ClaimsDB:
             log.info("removed article %s (%d speakers dropped)", article.id, len(orphans))
             return article
 
-    def _forget(self, article_id: str) -> list[str]:
-        """Drop an article from memory, index and store (staged); return dropped speaker ids."""
-        statement_ids = self._by_article.pop(article_id, [])
+    def _forget(self, *article_ids: str) -> list[str]:
+        """Drop articles from memory, index and store (staged); return dropped speaker ids."""
+        statement_ids = [sid for aid in article_ids for sid in self._by_article.pop(aid, [])]
         touched: set[str] = set()
         for sid in statement_ids:
             speaker_id = self._statements.pop(sid).speaker_id
             if speaker_id:
                 touched.add(speaker_id)
                 self._speaker_counts[speaker_id] -= 1
-        self._articles.pop(article_id, None)
+        for article_id in article_ids:
+            self._articles.pop(article_id, None)
         orphans = sorted(sp for sp in touched if self._speaker_counts[sp] <= 0)
         for sp in orphans:
             del self._speaker_counts[sp]
-        for sp in orphans:
-            speaker = self._speakers.pop(sp)
-            for key in [k for k, v in self._speaker_keys.items() if v == speaker.id]:
-                del self._speaker_keys[key]
-        self._store.delete_article(article_id, orphans)
+            del self._speakers[sp]
+        if orphans:
+            gone = set(orphans)
+            self._speaker_keys = {k: v for k, v in self._speaker_keys.items() if v not in gone}
+        self._store.delete_articles(article_ids, orphans)
         self._index.remove(statement_ids, orphans)
         return orphans
 

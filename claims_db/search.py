@@ -225,6 +225,8 @@ class SearchIndex:
         self._speaker_docs: list[list[int]] = []
         self._names: dict[str, dict[int, float]] = {}
         self._name_tokens: dict[str, set[int]] = {}
+        # Speaker number -> its keys in _names and _name_tokens, to drop them without a scan.
+        self._keys_of: list[tuple[set[str], set[str]]] = []
         self._name_token_list: list[str] | None = None
         self._name_terms: dict[int, bool] = {}  # term id -> is a name (filled on demand)
 
@@ -317,6 +319,7 @@ class SearchIndex:
             self._speaker_num[speaker_id] = num
             self._speaker_ids.append(speaker_id)
             self._speaker_docs.append([])
+            self._keys_of.append((set(), set()))
         return num
 
     def _add_speaker(self, speaker: Speaker) -> None:
@@ -336,6 +339,7 @@ class SearchIndex:
             for word in content:
                 if len(word) >= 3 and not word.isdigit():
                     self._name_tokens.setdefault(word, set()).add(num)
+                    self._keys_of[num][1].add(word)
         for role in speaker.roles:
             for part in (role, *role.split(",")):
                 role_words = [w for w in words(part) if w != "the"]
@@ -349,20 +353,24 @@ class SearchIndex:
         if phrase:
             entry = self._names.setdefault(phrase, {})
             entry[num] = max(weight, entry.get(num, 0.0))
+            self._keys_of[num][0].add(phrase)
 
     def _drop_speaker_names(self, num: int) -> None:
-        for table in (self._names, self._name_tokens):
-            empty = []
-            for key, holders in table.items():
-                if num in holders:
-                    if isinstance(holders, dict):
-                        del holders[num]
-                    else:
-                        holders.discard(num)
-                    if not holders:
-                        empty.append(key)
-            for key in empty:
-                del table[key]
+        phrases, tokens = self._keys_of[num]
+        for phrase in phrases:
+            holders = self._names.get(phrase)
+            if holders is not None:
+                holders.pop(num, None)
+                if not holders:
+                    del self._names[phrase]
+        for token in tokens:
+            token_holders = self._name_tokens.get(token)
+            if token_holders is not None:
+                token_holders.discard(num)
+                if not token_holders:
+                    del self._name_tokens[token]
+        phrases.clear()
+        tokens.clear()
         self._name_token_list = None
 
     def remove(self, statement_ids: Iterable[str], speaker_ids: Iterable[str] = ()) -> None:

@@ -236,10 +236,11 @@ class Store:
         self._next_ids[name] = next_id + len(docs)
         return ids
 
-    def delete_article(self, article_id: str, speaker_ids: Iterable[str]) -> None:
-        """Stage the removal of an article, its statements and the given speakers."""
-        self._db.table(_ARTICLES).remove(where("id") == article_id)
-        self._db.table(_STATEMENTS).remove(where("article_id") == article_id)
+    def delete_articles(self, article_ids: Iterable[str], speaker_ids: Iterable[str]) -> None:
+        """Stage the removal of articles, their statements and the given speakers."""
+        ids = frozenset(article_ids)
+        self._db.table(_ARTICLES).remove(where("id").test(ids.__contains__))
+        self._db.table(_STATEMENTS).remove(where("article_id").test(ids.__contains__))
         doc_ids = [self._speaker_doc_ids.pop(sid) for sid in speaker_ids]
         if doc_ids:
             self._db.table(_SPEAKERS).remove(doc_ids=doc_ids)

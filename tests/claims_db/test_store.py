@@ -76,7 +76,7 @@ def test_delete_article_drops_its_statements_and_named_speakers(tmp_path: Path) 
     store = Store.open(tmp_path / "lib.json")
     store.put_article(_article("a1"), [_statement("a1", 1)], [_speaker("s1")])
     store.put_article(_article("a2"), [_statement("a2", 1, "s2")], [_speaker("s2")])
-    store.delete_article("a1", ["s1"])
+    store.delete_articles(["a1"], ["s1"])
     store.commit()
     assert [a.id for a in store.articles()] == ["a2"]
     assert [s.id for s in store.statements()] == ["a2-1"]
