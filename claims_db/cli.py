@@ -63,10 +63,10 @@ class _Progress:
         width = 24
         filled = width * done // max(total, 1)
         bar = "#" * filled + "-" * (width - filled)
-        line = (
-            f"{self._label} [{bar}] {done}/{total}  {self._done_word} {len(report.added)}  "
-            f"known {len(report.skipped)}  failed {len(report.failed)}  {rate:.1f}/s"
-        )
+        counts = f"{self._done_word} {len(report.added)}  "
+        if report.skipped or report.failed or self._done_word == "added":
+            counts += f"known {len(report.skipped)}  failed {len(report.failed)}  "
+        line = f"{self._label} [{bar}] {done}/{total}  {counts}{rate:.1f}/s"
         if self._is_tty:
             end = "\n" if done == total else ""
             self._stream.write("\r" + line + end)
