@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from claims_db.extract.quotes import Quote
-from claims_db.extract.speakers import ROLE_NOUNS, Mention, SpeakerIndex
+from claims_db.extract.speakers import RELATIVE_PRONOUNS, ROLE_NOUNS, Mention, SpeakerIndex
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -362,7 +362,6 @@ def _named_after_role(toks: list[tuple[int, int, str]], index: SpeakerIndex) -> 
     return None
 
 
-_RELATIVES = _wordset("who that which")
 # Prepositions that attach a place or a body to the subject before them.
 _COMPLEMENT_PREPOSITIONS = _wordset("of on in at from near outside across around")
 # Words that end a noun phrase: a clause or another phrase goes on.
@@ -380,7 +379,7 @@ def _head_before_complement(
     while j >= 0 and toks[j][0] >= mention.full_start:
         j -= 1
     relative = next(
-        (r for r in range(j, max(j - 5, 0), -1) if toks[r][2].lower() in _RELATIVES),
+        (r for r in range(j, max(j - 5, 0), -1) if toks[r][2].lower() in RELATIVE_PRONOUNS),
         None,
     )
     if relative is not None and all(t[2].isalpha() for t in toks[relative : j + 1]):
@@ -605,10 +604,6 @@ def _ref_after(
         after = toks[k][2] if k < len(toks) else "."
         if low in UNNAMED or k == 1 or after.isalpha() and after not in _COMPLEMENT_PREPOSITIONS:
             return None  # "writes a weekly column and ...": no person, a clause goes on
-        if after == ",":
-            named = index.by_start.get(toks[k + 1][0]) if k + 1 < len(toks) else None
-            if named is not None and not named.is_org:  # "said one shop owner, Jane Ortiz"
-                return Ref(RefKind.NAME, named.full_start, named.end, named.name, named)
         return Ref(RefKind.UNNAMED, s, toks[k - 1][1], toks[k - 1][2])
     return None
 

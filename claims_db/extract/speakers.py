@@ -505,7 +505,7 @@ def role_after(text: str, mention: Mention) -> str:
             or _abbreviation_period(toks, stop)
         )
     ):
-        if stop > first and toks[stop][1].lower() in _RELATIVE_PRONOUNS:
+        if stop > first and toks[stop][1].lower() in RELATIVE_PRONOUNS:
             break  # "an epidemiologist at Carrow University who led the study"
         stop += 1
     if stop == first:
@@ -513,7 +513,7 @@ def role_after(text: str, mention: Mention) -> str:
     if stop == len(toks):
         if end + 160 < len(text):
             return ""  # the phrase runs on past the window
-    elif toks[stop][1] not in _APPOSITIVE_ENDS and toks[stop][1].lower() not in _RELATIVE_PRONOUNS:
+    elif toks[stop][1] not in _APPOSITIVE_ENDS and toks[stop][1].lower() not in RELATIVE_PRONOUNS:
         return ""
     words = [w for _, w in toks[first:stop] if w != "."]
     # The phrase is modifiers, a role noun, and maybe a complement after a preposition.
@@ -562,7 +562,7 @@ def _coordinated_head(words: Sequence[str]) -> int:
     return -1
 
 
-_RELATIVE_PRONOUNS = _wordset("who whose whom which that")
+RELATIVE_PRONOUNS = _wordset("who whose whom which that")
 # Endings of nouns for what people do: an unlisted one still heads a role when an article
 # opens the phrase and an organisation follows ("an epidemiologist at Carrow University").
 _OCCUPATION_ENDINGS = ("ist", "er", "or", "ian", "ant", "ent", "ive", "ee")
