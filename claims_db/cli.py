@@ -392,7 +392,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 def _open_db(args: argparse.Namespace) -> ClaimsDB:
     db = ClaimsDB.open(args.db)
     outdated = db.outdated_count
-    if outdated and args.func is not _cmd_reextract:
+    if outdated and args.remind_outdated:
         print(
             f"claimbot: note: {outdated} article(s) were read by an older claimbot; "
             "`claimbot reextract` updates their statements.",
@@ -417,6 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="library file (default: $CLAIMBOT_DB or the user data folder)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.set_defaults(remind_outdated=True)  # every command but reextract
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("ingest", help="add files, folders (.txt .md .html) or URLs")
@@ -461,7 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--all", action="store_true", help="every article, not only outdated ones")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_cmd_reextract)
+    p.set_defaults(func=_cmd_reextract, remind_outdated=False)
 
     p = sub.add_parser("export", help="export every statement with its article")
     p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
