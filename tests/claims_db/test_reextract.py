@@ -31,6 +31,12 @@ def _age(path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
+def _assert_both_articles_kept(path: Path) -> None:
+    with ClaimsDB.open(path, seeds=None) as db:
+        assert len(db.articles()) == 2
+        assert all(db.statements(a.id) for a in db.articles())
+
+
 @pytest.fixture
 def aged(tmp_path: Path) -> Path:
     path = tmp_path / "lib.json"
@@ -79,9 +85,8 @@ def test_an_interrupted_reextract_loses_no_article(
     with ClaimsDB.open(aged, seeds=None) as db, pytest.raises(KeyboardInterrupt):
         db.reextract()
     monkeypatch.setattr(db_module, "extract", real)
+    _assert_both_articles_kept(aged)
     with ClaimsDB.open(aged, seeds=None) as db:
-        assert len(db.articles()) == 2
-        assert all(db.statements(a.id) for a in db.articles())
         assert db.outdated_count == 2  # the batch is extracted before any article is swapped
         assert len(db.reextract().added) == 2
         assert db.outdated_count == 0
@@ -103,9 +108,7 @@ def test_an_interrupt_inside_the_swap_still_leaves_the_article(
     with ClaimsDB.open(aged, seeds=None) as db, pytest.raises(KeyboardInterrupt):
         db.reextract()
     monkeypatch.setattr(ClaimsDB, "_put", real)
-    with ClaimsDB.open(aged, seeds=None) as db:
-        assert len(db.articles()) == 2
-        assert all(db.statements(a.id) for a in db.articles())
+    _assert_both_articles_kept(aged)
 
 
 def test_the_reextract_command(aged: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,15 +18,17 @@ def statement(
     speaker: Speaker | None = None,
     article: str = "a1",
     sentence: str | None = None,
+    start: int = 0,
+    kind: Kind | None = None,
 ) -> Statement:
     """Return a statement whose sentence is its own text unless ``sentence`` is given."""
     return Statement(
         id=sid,
         article_id=article,
-        kind=Kind.DIRECT if speaker else Kind.CLAIM,
+        kind=kind or (Kind.DIRECT if speaker else Kind.CLAIM),
         text=text,
-        start=0,
-        end=len(text),
+        start=start,
+        end=start + len(text),
         sentence=sentence or text,
         speaker_id=speaker.id if speaker else None,
         speaker=speaker.name if speaker else None,
@@ -286,16 +288,12 @@ def test_short_quote_takes_context_from_previous_statement() -> None:
     built.add(
         [
             statement("before", "Some senators backed mandatory body cameras for officers."),
-            Statement(
-                id="quote",
-                article_id="a1",
-                kind=Kind.DIRECT,
-                text="I have no problem with that",
-                start=60,
-                end=87,
+            statement(
+                "quote",
+                "I have no problem with that",
+                speaker=BERG,
                 sentence="“I have no problem with that,” Berg said.",
-                speaker_id="berg",
-                speaker="Tomas Berg",
+                start=60,
             ),
         ],
         [BERG],
@@ -402,25 +400,14 @@ def test_a_question_to_a_speaker_may_name_the_subject_of_her_article() -> None:
     built.add(
         [
             statement("lede", "A federal judge ruled that the city must delete its plate scans."),
-            Statement(
-                id="suit",
-                article_id="a1",
-                kind=Kind.CLAIM,
-                text="Three residents had sued over the cameras.",
-                start=100,
-                end=142,
-                sentence="Three residents had sued over the cameras.",
-            ),
-            Statement(
-                id="appeal",
-                article_id="a1",
+            statement("suit", "Three residents had sued over the cameras.", start=100),
+            statement(
+                "appeal",
+                "the city would appeal",
+                speaker=attorney,
                 kind=Kind.INDIRECT,
-                text="the city would appeal",
-                start=200,
-                end=221,
                 sentence="The city attorney, Nia Farrow, said the city would appeal.",
-                speaker_id="law",
-                speaker="Nia Farrow",
+                start=200,
             ),
             *[
                 statement(f"x{i}", f"Agenda item {i} is about topic{i}", article="a2")
