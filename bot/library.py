@@ -78,6 +78,9 @@ def open_claims_db(seeds: Path | None) -> Opener:
             # After an upgrade, a server's library gets today's extraction on first use.
             log.info("re-extracting %d article(s) of %s read by an older claimbot", outdated, path)
             db.reextract()
+        # Vectors are computed off the event loop and off the answer path: a new or
+        # stale library answers lexically until its worker has embedded it.
+        db.embed_in_background()
         return db
 
     return _open

@@ -18,7 +18,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Final
 
+from claims_db import rank
 from claims_db import text as text_mod
+from claims_db.embed import DIMENSION, MODEL_VERSION, Embedder, shared_embedder
 from claims_db.errors import ClaimsError, InputTooLarge, NotFound, UnsupportedFile
 from claims_db.extract import EXTRACTOR_VERSION, extract
 from claims_db.models import (
@@ -35,6 +37,7 @@ from claims_db.models import (
 )
 from claims_db.search import SearchIndex
 from claims_db.store import Store
+from claims_db.vectors import VectorStore, sidecar_path
 
 if TYPE_CHECKING:
     import aiohttp
@@ -43,6 +46,14 @@ log = logging.getLogger(__name__)
 
 MIN_SPEAKER_SCORE: Final = 0.5
 MAX_QUESTION_CHARS: Final = 4000  # Discord's longest message; a question is never longer
+# Up to this many vectors, ask also scans all of them for the DENSE_CANDIDATES nearest
+# statements (float32 copy: 1.5 KB a statement); above it only the lexical pool is scored.
+DENSE_SCAN_LIMIT: Final = 50_000
+DENSE_CANDIDATES: Final = 20
+EMBED_BATCH: Final = 256  # statements embedded between two progress reports
+_VECTOR_SAVE_SECONDS: Final = 60.0  # a long embedding run saves its vectors this often
+
+EmbedProgressFn = Callable[[int, int], None]
 
 
 class _Default:
@@ -175,6 +186,17 @@ class ClaimsDB:
             self._remember_speaker_keys(sp)
         self._index = SearchIndex()
         self._index.add(self._statements.values(), self._speakers.values())
+        # Vectors are a cache of the statements' text, kept beside the library.
+        self._embedder: Embedder = shared_embedder()
+        self._embed_lock = threading.Lock()
+        self._vectors_path = sidecar_path(store.path)
+        self._vectors = VectorStore.load(
+            self._vectors_path, model=MODEL_VERSION, dimension=DIMENSION
+        )
+        self._vectors.keep_only(self._statements)
+        self._worker: threading.Thread | None = None
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
 
     # -- opening and closing -------------------------------------------------
 
@@ -202,6 +224,11 @@ class ClaimsDB:
 
     def close(self) -> None:
         """Write anything pending and release the library."""
+        self._stopping.set()
+        worker = self._worker
+        if worker is not None:
+            self._wake.set()
+            worker.join()
         with self._lock:
             self._store.close()
 
@@ -346,6 +373,8 @@ class ClaimsDB:
             if s.speaker_id:
                 self._speaker_counts[s.speaker_id] += 1
         self._index.add(statements, changed)
+        if self._worker is not None:
+            self._wake.set()
         return len(statements)
 
     def reextract(
@@ -515,14 +544,133 @@ class ClaimsDB:
 
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]:
         """Return the sourced statements that best answer ``question``; [] if none fits."""
+        answers, confidence, signals = self._ask(question, limit=limit)
+        if confidence is not None and not (signals and rank.should_answer(signals)):
+            return []
+        return answers
+
+    def _ask(self, question: str, *, limit: int) -> tuple[list[Answer], float | None, list[float]]:
+        """Rank without abstaining: answers, the abstention model's confidence, its inputs.
+
+        None for the confidence means the lexical stage decided alone (a library without
+        vectors yet, or a question that needs no ranking), and its answers are final.
+        """
         if len(question) > MAX_QUESTION_CHARS:
             raise InputTooLarge(
                 f"That question is {len(question):,} characters long; "
                 f"ask in at most {MAX_QUESTION_CHARS:,}."
             )
         with self._lock:
-            matches = self._index.search(question, limit=limit)
-            return [self._answer(m) for m in matches if m.statement_id in self._statements]
+            if not len(self._vectors):
+                matches = self._index.search(question, limit=limit)
+                answers = [self._answer(m) for m in matches if m.statement_id in self._statements]
+                return answers, None, []
+            found = self._index.lexical(question, limit=limit)
+            if found.direct is not None:
+                direct = [
+                    self._answer(m) for m in found.direct if m.statement_id in self._statements
+                ]
+                return direct, None, []
+            query = self._embedder.embed_query(question)
+            if len(self._vectors) <= DENSE_SCAN_LIMIT:
+                # A paraphrase may share no word with its statement, so the lexical stage
+                # never proposes it; in a library this size a full scan costs < 5 ms.
+                self._index.add_candidates(found, self._vectors.nearest(query, DENSE_CANDIDATES))
+            if not found.candidates:
+                return [], 0.0, []
+            ids = [c.statement_id for c in found.candidates]
+            ranked = rank.fuse(found, self._vectors.cosines(query, ids))
+            best = self._statements.get(ranked[0].candidate.statement_id)
+            signals = rank.features(
+                found,
+                ranked,
+                lexical_threshold=self._index.threshold,
+                top_speaker=best.speaker_id if best else None,
+            )
+            # Grouping near-duplicates needs a few more than ``limit``, never the whole pool.
+            top = [(r.candidate, r.fused) for r in ranked[: max(4 * limit, 20)]]
+            matches = self._index.answers(found, top, limit)
+            answers = [self._answer(m) for m in matches if m.statement_id in self._statements]
+            return answers, rank.confidence(signals), signals
+
+    # -- vectors -----------------------------------------------------------------
+
+    def missing_vector_count(self) -> int:
+        """Return how many statements have no vector yet (they rank lexically until then)."""
+        with self._lock:
+            return sum(1 for sid in self._statements if sid not in self._vectors)
+
+    def embed_missing(self, *, progress: EmbedProgressFn | None = None) -> int:
+        """Embed every statement that lacks a vector, save the sidecar; return how many.
+
+        The library stays usable meanwhile: the model runs outside the library's lock,
+        and each batch becomes searchable as soon as it is embedded.
+        """
+        with self._embed_lock:
+            with self._lock:
+                todo = [
+                    (sid, st.text)
+                    for sid, st in self._statements.items()
+                    if sid not in self._vectors
+                ]
+            done = 0
+            last_save = time.monotonic()
+            if progress is not None:
+                progress(0, len(todo))
+            for start in range(0, len(todo), EMBED_BATCH):
+                if self._stopping.is_set():
+                    break
+                chunk = todo[start : start + EMBED_BATCH]
+                vectors = self._embedder.embed([text for _, text in chunk])
+                with self._lock:
+                    keep = [i for i, (sid, _) in enumerate(chunk) if sid in self._statements]
+                    self._vectors.add([chunk[i][0] for i in keep], vectors[keep])
+                    if time.monotonic() - last_save >= _VECTOR_SAVE_SECONDS:
+                        self._save_vectors()
+                        last_save = time.monotonic()
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, len(todo))
+            with self._lock:
+                if self._vectors.changed:
+                    self._save_vectors()
+            if done:
+                log.info("embedded %d statements", done)
+            return done
+
+    def embed_in_background(self) -> None:
+        """Start a worker thread that embeds statements lacking vectors, now and after each add.
+
+        Answers never wait for it: a statement ranks lexically until its vector exists.
+        It stops when the library is closed.
+        """
+        with self._lock:
+            if self._worker is not None or self._stopping.is_set():
+                return
+            self._worker = threading.Thread(
+                target=self._embed_worker, name=f"embed {self.path.name}", daemon=True
+            )
+            self._worker.start()
+        self._wake.set()
+
+    def _embed_worker(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._stopping.is_set():
+                return
+            try:
+                self.embed_missing()
+            except ClaimsError as exc:
+                log.warning("background embedding of %s stopped: %s", self.path, exc)
+                return
+            except Exception:
+                log.exception("background embedding of %s failed", self.path)
+                return
+
+    def _save_vectors(self) -> None:
+        self._vectors.keep_only(self._statements)
+        self._vectors.save(self._vectors_path)
 
     def quotes(self, speaker: str, *, topic: str | None = None, limit: int = 50) -> list[Answer]:
         """Return a speaker's statements (fuzzy name), ranked by ``topic`` when given."""
@@ -583,6 +731,12 @@ class ClaimsDB:
             article = self.article(article_id)
             return [self._statements[sid] for sid in self._by_article.get(article.id, [])]
 
+    @property
+    def statement_count(self) -> int:
+        """Return how many statements the library holds."""
+        with self._lock:
+            return len(self._statements)
+
     def statement_counts(self, article_id: str) -> dict[Kind, int]:
         """Return how many statements of each kind an article has."""
         counts = Counter(s.kind for s in self.statements(article_id))
@@ -624,6 +778,7 @@ class ClaimsDB:
             self._speaker_keys = {k: v for k, v in self._speaker_keys.items() if v not in gone}
         self._store.delete_articles(article_ids, orphans)
         self._index.remove(statement_ids, orphans)
+        self._vectors.remove(statement_ids)
         return orphans
 
     # -- helpers -------------------------------------------------------------------

@@ -53,6 +53,9 @@ _SHORT_STATEMENT = 8
 # Candidates kept from phase one, and the postings length above which a term is only
 # scored on candidates that rarer terms already found.
 _CANDIDATES = 50
+# Phase-one candidates handed to the semantic stage: scoring cosine on the top 1,000 BM25
+# statements instead of all of them costs MAP@5 about 0.002 (issue 16).
+POOL = 1000
 _COMMON_POSTINGS = 5000
 # Default score below which a question is answered with []: on retrieval-dev the highest
 # cut that still answers >= 90% of answerable tweets (bench/retrieval.py --sweep).
@@ -190,6 +193,29 @@ class _Scored:
     doc: int
     score: float
     matched: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A statement the lexical stage found for a question."""
+
+    statement_id: str
+    doc: int
+    bm25: float  # phase one's BM25 (0 when phase one was skipped)
+    score: float | None  # phase two's exact score; None beyond the first candidates
+    matched: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Lexical:
+    """The lexical stage's view of a question: its parse and its candidates."""
+
+    question: Question
+    slots: int  # content words of the question
+    candidates: list[Candidate]  # phase-two scored (best first), then the pool by BM25
+    ranked: list[_Scored]
+    direct: list[Match] | None  # the answer already (a bare speaker question, or nothing)
+    speakers: dict[str, float] | None = None  # speaker id -> weight, when the question names some
 
 
 class SearchIndex:
@@ -650,8 +676,21 @@ class SearchIndex:
 
     def score(self, question: str, *, limit: int = 3) -> list[Match]:
         """Return the best statements for a question with their scores, without abstaining."""
+        found = self.lexical(question, limit=limit, depth=0)
+        if found.direct is not None:
+            return found.direct
+        return self._group(found.ranked, found.question, limit)
+
+    def lexical(self, question: str, *, limit: int = 3, depth: int = POOL) -> Lexical:
+        """Return the lexical stage's candidates for a question, for another stage to fuse.
+
+        The first candidates are scored exactly (phase two, ``score``); the rest of the
+        phase-one pool, up to ``depth`` statements, carries only its BM25 (``bm25``).
+        """
+        empty = Lexical(parse(question, []), 0, [], [], None)
         if not self._live or limit <= 0:
-            return []
+            empty.direct = []
+            return empty
         word_list = words(question)
         parsed = parse(question, self._mentions(word_list))
         slots = self._slots(parsed.topic)
@@ -661,10 +700,17 @@ class SearchIndex:
                 self._speaker_num[sid]: weight for sid, weight in parsed.mention.speakers.items()
             }
         if not slots:
-            if speakers is None:
-                return []
-            return self._speaker_statements(speakers, limit)
-        candidates = self._candidates(slots, speakers)
+            direct = [] if speakers is None else self._speaker_statements(speakers, limit)
+            return Lexical(parsed, 0, [], [], direct)
+        bm25: dict[int, float] = {}
+        pool = self._candidates(
+            slots, speakers, depth=max(depth, _CANDIDATES), scores=bm25 if depth else None
+        )
+        candidates = pool[:_CANDIDATES]
+        if depth and speakers is not None:
+            # A name is a field for the semantic stage: statements by others compete too
+            # (their phase-two score stays 0, their cosine and BM25 count).
+            pool = pool + self._candidates(slots, None, depth=depth, scores=bm25)
         if parsed.intent is Intent.WHO_SAID:
             with_speaker = [d for d in candidates if self._doc_speaker[d] != _NO_SPEAKER]
             candidates = with_speaker or candidates
@@ -680,7 +726,46 @@ class SearchIndex:
         elif len(slots) <= _SHORT_QUESTION_WORDS or parsed.intent is Intent.WHO_SAID:
             self._weigh_weak_matches(ranked, slots, _PART_NEEDED.get(parsed.intent, 0))
         ranked.sort(key=lambda s: (-s.score, s.doc))
-        return self._group(ranked, parsed, limit)
+        out: list[Candidate] = []
+        seen: set[int] = set()
+        for item in ranked:
+            seen.add(item.doc)
+            out.append(self._candidate(item.doc, bm25, item.score, item.matched))
+        if depth:
+            for doc in pool:
+                if doc not in seen:
+                    seen.add(doc)
+                    out.append(self._candidate(doc, bm25, None, ()))
+        speaker_ids = (
+            {self._speaker_ids[num]: w for num, w in speakers.items()} if speakers else None
+        )
+        return Lexical(parsed, len(slots), out, ranked, None, speaker_ids)
+
+    def _candidate(
+        self, doc: int, bm25: dict[int, float], score: float | None, matched: tuple[str, ...]
+    ) -> Candidate:
+        return Candidate(self._ids[doc] or "", doc, bm25.get(doc, 0.0), score, matched)
+
+    def add_candidates(self, found: Lexical, statement_ids: Iterable[str]) -> None:
+        """Append statements another stage found to a question's candidates (no lexical score)."""
+        have = {c.statement_id for c in found.candidates}
+        for sid in statement_ids:
+            doc = self._doc_of.get(sid)
+            if sid in have or doc is None or not self._alive[doc]:
+                continue
+            have.add(sid)
+            found.candidates.append(Candidate(sid, doc, 0.0, None, ()))
+
+    def answers(
+        self, found: Lexical, ranked: list[tuple[Candidate, float]], limit: int
+    ) -> list[Match]:
+        """Turn candidates re-ranked by another stage (with their scores) into answers."""
+        items = [
+            _Scored(c.doc, score, c.matched)
+            for c, score in ranked
+            if c.doc < len(self._ids) and self._ids[c.doc] == c.statement_id
+        ]
+        return self._group(items, found.question, limit)
 
     def _weigh_weak_matches(self, ranked: list[_Scored], slots: list[_Slot], part: int) -> None:
         """Lower statements that hold under 1/``part`` of a question (``part`` 0: no such
@@ -750,8 +835,18 @@ class SearchIndex:
                     out.append(Match(statement_id, round(weight, 4)))
         return out[:limit]
 
-    def _candidates(self, slots: list[_Slot], speakers: dict[int, float] | None) -> list[int]:
-        """Phase one: docs that share rare terms with the question, best BM25 first."""
+    def _candidates(
+        self,
+        slots: list[_Slot],
+        speakers: dict[int, float] | None,
+        *,
+        depth: int = _CANDIDATES,
+        scores: dict[int, float] | None = None,
+    ) -> list[int]:
+        """Phase one: docs that share rare terms with the question, best BM25 first.
+
+        ``scores``, when given, receives the BM25 of the docs walked.
+        """
         if speakers is not None:
             docs = [d for num in speakers for d in self._speaker_docs[num] if self._alive[d]]
             if len(docs) <= 4 * _CANDIDATES:
@@ -790,12 +885,16 @@ class SearchIndex:
         alive = self._alive
         if speakers is not None:
             speaker_of = self._doc_speaker
-            return heapq.nlargest(
-                _CANDIDATES,
+            found = heapq.nlargest(
+                depth,
                 (d for d in acc if alive[d] and speaker_of[d] in speakers),
                 key=acc.__getitem__,
             )
-        return heapq.nlargest(_CANDIDATES, (d for d in acc if alive[d]), key=acc.__getitem__)
+        else:
+            found = heapq.nlargest(depth, (d for d in acc if alive[d]), key=acc.__getitem__)
+        if scores is not None:
+            scores.update((d, acc[d]) for d in found)
+        return found
 
     def _score_doc(
         self,

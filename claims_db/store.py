@@ -148,7 +148,8 @@ class Store:
         with _open_paths_lock:
             if path in _open_paths:
                 raise LibraryInUse(f"The library {path} is already open in this process.")
-            lock = filelock.FileLock(str(path) + ".lock", timeout=0)
+            # Not thread-local: the bot opens and closes a library in different threads.
+            lock = filelock.FileLock(str(path) + ".lock", timeout=0, thread_local=False)
             try:
                 lock.acquire()
             except filelock.Timeout as exc:
