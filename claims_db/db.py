@@ -47,8 +47,9 @@ log = logging.getLogger(__name__)
 MIN_SPEAKER_SCORE: Final = 0.5
 MAX_QUESTION_CHARS: Final = 4000  # Discord's longest message; a question is never longer
 # Up to this many vectors, ask also scans all of them for the DENSE_CANDIDATES nearest
-# statements (float32 copy: 1.5 KB a statement); above it only the lexical pool is scored.
-DENSE_SCAN_LIMIT: Final = 50_000
+# statements (a float32 copy, 1.5 KB a statement; bench/semantic.py times the scan); above it only
+# the lexical pool is scored.
+DENSE_SCAN_LIMIT: Final = 20_000
 DENSE_CANDIDATES: Final = 20
 EMBED_BATCH: Final = 256  # statements embedded between two progress reports
 _VECTOR_SAVE_SECONDS: Final = 60.0  # a long embedding run saves its vectors this often
@@ -574,7 +575,7 @@ class ClaimsDB:
             query = self._embedder.embed_query(question)
             if len(self._vectors) <= DENSE_SCAN_LIMIT:
                 # A paraphrase may share no word with its statement, so the lexical stage
-                # never proposes it; in a library this size a full scan costs < 5 ms.
+                # never proposes it; in a library this size a full scan costs a few ms.
                 self._index.add_candidates(found, self._vectors.nearest(query, DENSE_CANDIDATES))
             if not found.candidates:
                 return [], 0.0, []
