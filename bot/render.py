@@ -265,15 +265,18 @@ def citation(answer: Answer, limit: int = CONTENT - 8) -> str:
     """
     statement, article = answer.statement, answer.article
     url = safe_url(article.url)
-    where = [one_line(article.publisher or article.title or "")]
-    where += [article.published or "", url or ""]
+    # Without an outlet the article's title names the source ("in “…”"), never as a reporter.
+    outlet = one_line(article.publisher or "")
+    titled = f"in “{one_line(article.title)}”" if article.title else ""
+    where = [outlet or titled, article.published or "", url or ""]
     source = ", ".join(bit for bit in where if bit) or "source unknown"
     name = _full_name(answer)
     if statement.kind is Kind.DIRECT:
         head, tail = "“", f"” — {one_line(name or 'unattributed')}, {source}"
         words = one_line(statement.text)
     elif statement.kind is Kind.INDIRECT:
-        head, tail = "", f" — reported by {source}"
+        reporter = f"reported by {source}" if outlet else f"reported {source}"
+        head, tail = "", f" — {reporter}"
         words = reported_words(answer, name=name)
     else:
         head, tail = "", f" — {source}"
@@ -309,7 +312,35 @@ def _source_line(article: Article) -> str:
         host = host.removeprefix("www.")
         bits.append(f"[{safe(host, 60)}]({target})")
     line = " · ".join(bit for bit in bits if bit)
-    return line or "publisher and date unknown"
+    return line or "no outlet, date or link given"
+
+
+# Words that only attribute a quote ("…,” Whitfield said after the vote."); a sentence that
+# holds more than two other words says something the quote does not.
+_ATTRIBUTION = frozenset(
+    {"said", "says", "told", "added", "wrote", "asked", "after", "at", "on", "in", "the", "a"}
+    | {"an", "to", "of", "during", "when", "and", "vote", "meeting", "statement", "interview"}
+)
+_ATTRIBUTION_LEFT = 2
+
+
+def _needs_context(answer: Answer) -> bool:
+    """Return whether a short statement's sentence says more than the embed already does.
+
+    A quote's sentence that adds only its attribution ("…,” Whitfield said after the vote.)
+    repeats the author line; reported speech and claims keep theirs ("Asked whether …").
+    """
+    statement = answer.statement
+    context = statement.context
+    if context is None:
+        return False
+    if statement.kind is not Kind.DIRECT:
+        return True
+    rest = context.replace(" ".join(statement.text.split()), " ")
+    words = set(re.findall(r"[^\W\d_]+", rest.casefold()))
+    known = " ".join([_full_name(answer) or "", answer.role or "", statement.cue or ""])
+    words -= set(re.findall(r"[^\W\d_]+", known.casefold())) | _ATTRIBUTION
+    return len(words) > _ATTRIBUTION_LEFT
 
 
 def answer_embed(
@@ -330,10 +361,11 @@ def answer_embed(
         colour=colour,
     )
     embed.set_author(name=plain(one_line(_speaker_line(answer)), min(AUTHOR, budget // 12)))
-    if statement.context:
+    context = statement.context
+    if context is not None and _needs_context(answer):
         embed.add_field(
             name="In context",
-            value=safe(statement.context, min(FIELD_VALUE, PUBLIC_CONTEXT, budget // 8)),
+            value=safe(context, min(FIELD_VALUE, PUBLIC_CONTEXT, budget // 8)),
             inline=False,
         )
     if answer.reported_in > 1:

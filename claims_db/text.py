@@ -321,8 +321,9 @@ def _refuse_non_article(lines: list[str]) -> None:
             "That page has no article text: it looks like a front page or a list of links. "
             "Link to one article instead. Nothing was added."
         )
+    amount = f"only {words} words of" if words >= 10 else "no"
     raise EmptyInput(
-        f"That page has only {words} words of article text: a teaser, a paywall or a menu, "
+        f"That page has {amount} article text: it looks like a teaser, a paywall or a menu, "
         "not an article. Nothing was added."
     )
 

@@ -398,3 +398,22 @@ def test_the_common_case_reads_like_this_and_stays_short() -> None:
     assert shown == GOLDEN
     assert len(message.embeds) == 3
     assert len(shown) <= render.VISIBLE_TARGET, len(shown)
+
+
+def test_a_quote_whose_sentence_only_attributes_it_gets_no_context() -> None:
+    answer = make_answer(
+        "This is the safest choice for everyone",
+        speaker="Dana Whitfield",
+        role="council member",
+        sentence="“This is the safest choice for everyone,” council member Dana Whitfield said "
+        "after the vote.",
+    )
+    assert [item.name for item in render.answer_embed(answer).fields] == []
+
+
+def test_a_citation_without_an_outlet_names_the_article_not_a_reporter() -> None:
+    answer = make_answer("officers will wear cameras", kind=Kind.INDIRECT, publisher=None)
+    assert render.citation(answer) == (
+        "Kristi Noem said that officers will wear cameras — reported in “Noem vows to overhaul "
+        "FEMA”, 2025-03-02, https://news.example/noem-fema"
+    )
