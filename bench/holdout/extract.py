@@ -134,7 +134,8 @@ def main() -> int:
         print(result.stderr.rstrip())
     qs = numbers["quote_and_speaker"]
     print(
-        f"quote F1 {numbers['all']['f1']:.3f} | indirect recall {numbers['indirect']['recall']:.3f} | "
+        f"quote F1 {numbers['all']['f1']:.3f} | "
+        f"indirect recall {numbers['indirect']['recall']:.3f} | "
         f"speaker accuracy {numbers['all']['speaker_acc']:.3f} | quote+speaker F1 {qs['f1']:.3f}"
     )
     return 0
