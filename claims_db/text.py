@@ -8,6 +8,7 @@ import re
 import stat
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import htmldate
 import trafilatura
@@ -287,8 +288,9 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
         title, lines = lines[0], lines[1:]
     text = title + "\n\n" + "\n".join(lines) if lines else title
     _refuse_non_article(lines)
-    published = stated_date(html, lines)
-    url = url or canonical_url(html)
+    tree = trafilatura.load_html(html)
+    url = url or _canonical_in(tree)  # read before _stated_date_in prunes the tree
+    published = _stated_date_in(tree, lines)
     sitename = str(getattr(extracted, "sitename", None) or "").strip()
     return Document(
         text=text,
@@ -366,7 +368,11 @@ def stated_date(html: str, lines: list[str]) -> str | None:
     A date only guessed from the page chrome (a copyright year, a date in the link, text
     somewhere on the page) is no publication date: it is left out rather than invented.
     """
-    tree = trafilatura.load_html(html)
+    return _stated_date_in(trafilatura.load_html(html), lines)
+
+
+def _stated_date_in(tree: Any, lines: list[str]) -> str | None:
+    """Return the date ``tree`` states (see :func:`stated_date`); prunes the tree."""
     if tree is not None:
         for element in tree.xpath(_NOT_DATES):
             parent = element.getparent()
@@ -387,13 +393,16 @@ def stated_date(html: str, lines: list[str]) -> str | None:
 
 def canonical_url(html: str) -> str | None:
     """Return the http(s) link a page gives for itself (``<link rel=canonical>``, og:url)."""
-    tree = trafilatura.load_html(html)
+    return _canonical_in(trafilatura.load_html(html))
+
+
+def _canonical_in(tree: Any) -> str | None:
     if tree is None:
         return None
     for element in tree.xpath(_URL_LINKS):
         value = (element.get("href") or element.get("content") or "").strip()
         if value.lower().startswith(("http://", "https://")) and " " not in value:
-            return value
+            return str(value)
     return None
 
 

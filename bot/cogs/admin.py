@@ -66,11 +66,12 @@ class Admin(commands.Cog):
     )
     async def help(self, interaction: discord.Interaction) -> None:
         """Explain the commands (works anywhere, only you see it); say how to start if empty."""
-        lib = await library_for_suggestions(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        lib = await library_for_suggestions(interaction)  # at most 2 s: help must not hang
         empty = lib is not None and await asyncio.to_thread(lambda: lib.article_count == 0)
         message = render.help_message(library_is_empty=empty)
-        await interaction.response.send_message(
-            content=message.content, embeds=message.embeds, ephemeral=True
+        await interaction.followup.send(
+            content=message.content or "", embeds=message.embeds, ephemeral=True
         )
 
 
