@@ -420,12 +420,15 @@ class ClaimsDB:
                     sid = _short_hash("speaker", _name_key(ex.name), article_id)
                 speaker = _with_appearances(Speaker(id=sid, name=ex.name, kind=kind), (appearance,))
             else:
+                # Adding to what the speaker had keeps an ingest linear in the articles a
+                # frequent speaker appears in; _forget recomputes when articles go.
                 old = self._speakers[sid]
-                kept = tuple(a for a in old.appearances if a.article_id != article_id)
-                speaker = _with_appearances(old, (*kept, appearance))
-                if speaker == old:
-                    ids[ex.name] = sid
-                    continue
+                speaker = replace(
+                    old,
+                    appearances=(*old.appearances, appearance),
+                    aliases=_unique((*old.aliases, *appearance.aliases)),
+                    roles=_unique((*old.roles, *appearance.roles)),
+                )
             ids[ex.name] = sid
             self._speakers[sid] = speaker
             self._directory.add(sid, _identity(speaker))

@@ -213,12 +213,23 @@ class Store:
     def put_speakers(self, speakers: Iterable[Speaker]) -> None:
         """Stage new or updated speakers."""
         for speaker in speakers:
-            doc = _speaker_to(speaker)
             doc_id = self._speaker_doc_ids.get(speaker.id)
             if doc_id is None:
-                (self._speaker_doc_ids[speaker.id],) = self._append(_SPEAKERS, [doc])
+                (self._speaker_doc_ids[speaker.id],) = self._append(
+                    _SPEAKERS, [_speaker_to(speaker)]
+                )
+                continue
+            table = self._raw_table(_SPEAKERS)
+            old = table[str(doc_id)].get("appearances") or []
+            if _extends(speaker.appearances, old):
+                # A speaker quoted again gains one appearance: append it rather than
+                # convert all of them again, which made a frequent speaker's ingest O(n²).
+                doc = _speaker_to(speaker, appearances=False)
+                doc["appearances"] = old
+                old.extend(_appearance_to(a) for a in speaker.appearances[len(old) :])
             else:
-                self._raw_table(_SPEAKERS)[str(doc_id)] = doc
+                doc = _speaker_to(speaker)
+            table[str(doc_id)] = doc
         self._dirty = True
 
     def _raw_table(self, name: str) -> dict[str, Any]:
@@ -408,18 +419,29 @@ def _statement_from(d: dict[str, Any]) -> Statement:
     )
 
 
-def _speaker_to(s: Speaker) -> dict[str, Any]:
-    return {
+def _speaker_to(s: Speaker, *, appearances: bool = True) -> dict[str, Any]:
+    doc: dict[str, Any] = {
         "id": s.id,
         "name": s.name,
         "aliases": list(s.aliases),
         "roles": list(s.roles),
         "kind": s.kind.value,
-        "appearances": [
-            {"article_id": a.article_id, "aliases": list(a.aliases), "roles": list(a.roles)}
-            for a in s.appearances
-        ],
     }
+    if appearances:
+        doc["appearances"] = [_appearance_to(a) for a in s.appearances]
+    return doc
+
+
+def _appearance_to(a: Appearance) -> dict[str, Any]:
+    return {"article_id": a.article_id, "aliases": list(a.aliases), "roles": list(a.roles)}
+
+
+def _extends(appearances: tuple[Appearance, ...], stored: list[dict[str, Any]]) -> bool:
+    """Return True when ``appearances`` are the stored ones plus more at the end."""
+    n = len(stored)
+    if not stored or len(appearances) <= n:
+        return False
+    return bool(_appearance_to(appearances[n - 1]) == stored[-1])
 
 
 def _speaker_from(d: dict[str, Any]) -> Speaker:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+import claims_db.db as db_module
 from claims_db import ClaimsDB
 from claims_db.cli import main
-from claims_db.extract import EXTRACTOR_VERSION
-from claims_db.models import Kind
+from claims_db.models import Extraction, Kind
 
 # Invented articles. Reyes and Ortiz are both called "president", of different things.
 CLUB = (
@@ -180,4 +181,38 @@ def test_a_name_that_reads_as_an_organisation_is_one(db: ClaimsDB) -> None:
     )
     kinds = {sp.name: sp.kind for sp in db.speakers()}
     assert kinds == {"Harbour Trust": "organisation"}
-    assert EXTRACTOR_VERSION >= 2
+
+
+def test_appearances_are_stored_as_they_accumulate(tmp_path: Path) -> None:
+    path = tmp_path / "lib.json"
+    with ClaimsDB.open(path, seeds=None) as db:
+        club = db.add_text(CLUB)
+        for text in (PIER_DELAY, COUNCIL, TIMETABLE):
+            db.add_text(text)
+        db.remove_article(club.id)  # Reyes stays, named in full, without his role
+        db.add_text(CLUB)
+        before = {sp.id: sp for sp in db.speakers()}
+    with ClaimsDB.open(path, seeds=None) as db:
+        assert {sp.id: sp for sp in db.speakers()} == before
+    reyes = next(sp for sp in before.values() if sp.name == "Daniel Reyes")
+    assert [a.roles for a in reyes.appearances] == [(), ("president of the club",)]
+
+
+def test_an_extraction_without_kinds_gets_them_from_the_names(
+    db: ClaimsDB, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seam for extraction that cannot tell people from organisations (kind None)."""
+    real = db_module.extract
+
+    def without_kinds(text: str, *, title: str | None = None) -> Extraction:
+        found = real(text, title=title)
+        return replace(found, speakers=tuple(replace(sp, kind=None) for sp in found.speakers))
+
+    monkeypatch.setattr(db_module, "extract", without_kinds)
+    db.add_text(
+        "Harbour dredging\n\n"
+        "The Harbour Trust said the channel would be dredged in spring. "
+        "Daniel Reyes said the club would move its boats.\n"
+    )
+    kinds = {sp.name: sp.kind for sp in db.speakers()}
+    assert kinds == {"Harbour Trust": "organisation", "Daniel Reyes": "person"}
