@@ -62,7 +62,7 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def name_words(alias: str) -> tuple[str, ...] | None:
+def name_words(alias: str, *, strip_titles: bool = True) -> tuple[str, ...] | None:
     """Return the casefolded name words of ``alias`` without its leading titles.
 
     None when ``alias`` is a description rather than a name: "the president of the
@@ -76,9 +76,9 @@ def name_words(alias: str) -> tuple[str, ...] | None:
         words = words[1:]
         if not words or not words[0][:1].isupper():
             return None
-    while words and words[0].rstrip(".").casefold() in _TITLE_WORDS and len(words) > 1:
+    while strip_titles and len(words) > 1 and words[0].rstrip(".").casefold() in _TITLE_WORDS:
         words = words[1:]
-    if len(words) == 1 and words[0].rstrip(".").casefold() in _TITLE_WORDS:
+    if strip_titles and len(words) == 1 and words[0].rstrip(".").casefold() in _TITLE_WORDS:
         return None
     if not words or not words[0][:1].isupper() or not words[-1][:1].isupper():
         return None
@@ -169,10 +169,10 @@ class Identity:
 def identity_of(names: Iterable[str], kind: SpeakerKind) -> Identity:
     """Return the identity of a speaker known by ``names`` (canonical name first)."""
     names = list(names)
+    if kind is SpeakerKind.ORGANISATION:  # "General Mills" keeps its first word
+        orgs = (name_words(n, strip_titles=False) for n in names)
+        return Identity(kind, tuple(dict.fromkeys(w for w in orgs if w is not None)), (), None)
     forms = [w for w in (name_words(n) for n in names) if w is not None]
-    if kind is SpeakerKind.ORGANISATION:
-        full = tuple(dict.fromkeys(forms))
-        return Identity(kind, full, (), None)
     full = tuple(dict.fromkeys(f for f in forms if len(f) >= 2))
     single = tuple(dict.fromkeys(f[0] for f in forms if len(f) == 1))
     return Identity(kind, full, single, _gender(names))

@@ -77,6 +77,13 @@ def test_people_and_organisations_never_merge() -> None:
     assert directory.find(org) == ("org", False)
 
 
+def test_an_organisation_keeps_a_title_word_of_its_name() -> None:
+    directory = Directory()
+    directory.add("senate", identity_of(("State Senate",), SpeakerKind.ORGANISATION))
+    other = identity_of(("Senate",), SpeakerKind.ORGANISATION)
+    assert directory.find(other) == (None, False)
+
+
 @pytest.mark.parametrize(
     ("name", "kind"),
     [
