@@ -167,3 +167,20 @@ def test_article_sentences_that_look_like_furniture_are_kept(line: str) -> None:
 def test_a_link_preview_glued_to_a_paragraph_is_cut_off() -> None:
     line = "The board met on Monday. READ MORE: Reserve fund falls to a five-year low"
     assert clean_lines([line]) == ["The board met on Monday."]
+
+
+def test_an_instagram_post_that_names_its_author_is_kept_without_its_boilerplate() -> None:
+    html = (
+        "<html><body><article><h1>Lantern walk returns</h1>"
+        "<p>The lantern walk will return to the old town in October, organisers said.</p>"
+        '<blockquote class="instagram-media"><div><a href="https://www.instagram.com/p/q/">'
+        "View this post on Instagram</a></div><p>Two hundred lanterns are ready.</p>"
+        '<p><a href="https://www.instagram.com/p/q/">A post shared by Old Town Lanterns '
+        "(@oldtownlanterns)</a></p></blockquote>"
+        "<p>Tickets go on sale in September.</p></article></body></html>"
+    )
+    assert document_from_html(html).text.split("\n")[2:] == [
+        "The lantern walk will return to the old town in October, organisers said.",
+        "\u201cTwo hundred lanterns are ready.\u201d Old Town Lanterns wrote on Instagram.",
+        "Tickets go on sale in September.",
+    ]
