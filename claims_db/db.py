@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import logging
 import os
-import re
 import sys
 import threading
 import time
@@ -18,13 +17,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Final
 
-from claims_db import rank
+from rapidfuzz import fuzz
+
+from claims_db import identity, rank
 from claims_db import text as text_mod
 from claims_db.embed import DIMENSION, MODEL_VERSION, Embedder, shared_embedder
 from claims_db.errors import ClaimsError, InputTooLarge, NotFound, UnsupportedFile
 from claims_db.extract import EXTRACTOR_VERSION, extract
 from claims_db.models import (
+    Added,
     Answer,
+    Appearance,
     Article,
     Document,
     ExtractedSpeaker,
@@ -33,6 +36,7 @@ from claims_db.models import (
     Match,
     SourceKind,
     Speaker,
+    SpeakerLookup,
     Statement,
 )
 from claims_db.search import SearchIndex
@@ -45,6 +49,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIN_SPEAKER_SCORE: Final = 0.5
+# A typed name is ambiguous when another speaker scores within this of the best one.
+SPEAKER_TIE: Final = 0.1
+SPELLING_MARGIN: Final = 8.0  # points of rapidfuzz ratio that make one spelling clearly closer
 MAX_QUESTION_CHARS: Final = 4000  # Discord's longest message; a question is never longer
 # Up to this many vectors, ask also scans all of them for the DENSE_CANDIDATES nearest
 # statements (a float32 copy, 1.5 KB a statement; bench/semantic.py times the scan); above it only
@@ -89,39 +96,7 @@ def _short_hash(*parts: str) -> str:
 
 
 def _name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
-_INITIAL = re.compile(r"[^\W\d_]\.?")
-_INITIALLED = "\x00"  # marks the key of a name with its middle initials left out
-
-
-def _lookup_keys(name: str) -> list[str]:
-    """Return the keys under which a stored speaker may already hold ``name``.
-
-    "Donald J. Trump" is "Donald Trump" written with a middle initial, so each finds the
-    other. Two names that both carry initials must agree on them: "George W. Bush" is not
-    "George H. W. Bush".
-    """
-    key = _name_key(name)
-    bare = _without_initials(key)
-    if bare is not None:
-        return [key, bare]
-    return [key, _INITIALLED + key]
-
-
-def _stored_keys(name: str) -> list[str]:
-    """Return the keys to remember a stored speaker's ``name`` by (see ``_lookup_keys``)."""
-    key = _name_key(name)
-    bare = _without_initials(key)
-    return [key] if bare is None else [key, _INITIALLED + bare]
-
-
-def _without_initials(key: str) -> str | None:
-    """Return a name key without its middle initials, or None when it has none."""
-    words = key.split()
-    kept = [words[0], *(w for w in words[1:-1] if not _INITIAL.fullmatch(w)), words[-1]]
-    return " ".join(kept) if len(words) > 2 and len(kept) < len(words) else None
+    return identity.name_key(name)
 
 
 def _now() -> str:
@@ -182,9 +157,8 @@ class ClaimsDB:
         self._speaker_counts: Counter[str] = Counter(
             s.speaker_id for s in self._statements.values() if s.speaker_id
         )
-        self._speaker_keys: dict[str, str] = {}
-        for sp in self._speakers.values():
-            self._remember_speaker_keys(sp)
+        self._directory = identity.Directory()
+        self._directory.rebuild((sp.id, _identity(sp)) for sp in self._speakers.values())
         self._index = SearchIndex()
         self._index.add(self._statements.values(), self._speakers.values())
         # Vectors are a cache of the statements' text, kept beside the library.
@@ -257,10 +231,25 @@ class ClaimsDB:
         added_by: str | None = None,
     ) -> Article:
         """Add pasted text; its first line is the title unless ``title`` is given."""
+        return self.ingest_text(
+            text, title=title, url=url, published=published, publisher=publisher, added_by=added_by
+        ).article
+
+    def ingest_text(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+        publisher: str | None = None,
+        added_by: str | None = None,
+    ) -> Added:
+        """Add pasted text like :meth:`add_text`, saying whether the article was new."""
         doc = text_mod.document_from_text(
             text, title=title, url=url, published=published, publisher=publisher
         )
-        return self.add_document(doc, source=SourceKind.TEXT, added_by=added_by)
+        return self._add(doc, source=SourceKind.TEXT, added_by=added_by)
 
     def add_html(
         self, html: str, *, url: str | None = None, added_by: str | None = None
@@ -277,8 +266,12 @@ class ClaimsDB:
 
     def add_bytes(self, data: bytes, *, filename: str, added_by: str | None = None) -> Article:
         """Add an uploaded file's content; its suffix picks the reader."""
+        return self.ingest_bytes(data, filename=filename, added_by=added_by).article
+
+    def ingest_bytes(self, data: bytes, *, filename: str, added_by: str | None = None) -> Added:
+        """Add an uploaded file like :meth:`add_bytes`, saying whether the article was new."""
         doc = text_mod.document_from_bytes(data, filename=filename)
-        return self.add_document(doc, source=SourceKind.FILE, added_by=added_by)
+        return self._add(doc, source=SourceKind.FILE, added_by=added_by)
 
     async def add_url(
         self,
@@ -289,17 +282,31 @@ class ClaimsDB:
         session: aiohttp.ClientSession | None = None,
     ) -> Article:
         """Fetch a web page (guarded against private addresses) and add its article."""
+        added = await self.ingest_url(
+            url, added_by=added_by, allow_private=allow_private, session=session
+        )
+        return added.article
+
+    async def ingest_url(
+        self,
+        url: str,
+        *,
+        added_by: str | None = None,
+        allow_private: bool = False,
+        session: aiohttp.ClientSession | None = None,
+    ) -> Added:
+        """Fetch and add a web page like :meth:`add_url`, saying whether the article was new."""
         from claims_db.fetch import fetch_page  # aiohttp is only needed for URLs
 
         page = await fetch_page(url, session=session, allow_private=allow_private)
         return await asyncio.to_thread(self._add_page, page.text, page.url, page.is_html, added_by)
 
-    def _add_page(self, body: str, url: str, is_html: bool, added_by: str | None) -> Article:
+    def _add_page(self, body: str, url: str, is_html: bool, added_by: str | None) -> Added:
         if is_html:
             doc = text_mod.document_from_html(body, url=url)
         else:
             doc = text_mod.document_from_text(body, url=url)
-        return self.add_document(doc, source=SourceKind.URL, added_by=added_by)
+        return self._add(doc, source=SourceKind.URL, added_by=added_by)
 
     def add_document(
         self,
@@ -310,11 +317,21 @@ class ClaimsDB:
         commit: bool = True,
     ) -> Article:
         """Extract and store one document; an article already stored is returned as is."""
+        return self._add(doc, source=source, added_by=added_by, commit=commit).article
+
+    def _add(
+        self,
+        doc: Document,
+        *,
+        source: SourceKind,
+        added_by: str | None = None,
+        commit: bool = True,
+    ) -> Added:
         article_id = article_id_for(doc.text)
         with self._lock:
             known = self._articles.get(article_id)
         if known is not None:
-            return known
+            return Added(known, is_new=False)
         extraction = extract(doc.text, title=doc.title)
         article = Article(
             id=article_id,
@@ -332,19 +349,19 @@ class ClaimsDB:
         with self._lock:
             known = self._articles.get(article_id)
             if known is not None:
-                return known
+                return Added(known, is_new=False)
             count = self._put(article, extraction)
             if commit:
                 self._commit_or_roll_back(article_id)
         log.info("added article %s (%d statements)", article_id, count)
-        return article
+        return Added(article, is_new=True)
 
     def _put(self, article: Article, extraction: Extraction) -> int:
         """Stage an article with its extracted statements and speakers; return the count."""
         text = article.text
         quoted = {st.speaker for st in extraction.statements if st.speaker}
         speaker_ids, changed = self._merge_speakers(
-            sp for sp in extraction.speakers if sp.name in quoted
+            (sp for sp in extraction.speakers if sp.name in quoted), article_id=article.id
         )
         statements = [
             Statement(
@@ -388,7 +405,7 @@ class ClaimsDB:
         inside a swap finishes it first), and the file is written in paced batches, so an
         interrupted run leaves every article either as it was or re-extracted, and running
         it again finishes the rest. A speaker quoted in articles of several batches keeps
-        the aliases and roles the older extraction gave it.
+        the aliases and roles its other articles gave it, and takes this article's anew.
         """
         report = IngestReport()
         with self._lock:
@@ -398,7 +415,9 @@ class ClaimsDB:
                     for a in self._articles.values()
                     if everything or a.extractor_version < EXTRACTOR_VERSION
                 ),
-                key=lambda a: (a.added_at, a.id),
+                # Library order (stable within a second): a surname alone joins only a
+                # person already named in full, so articles must come back as they came.
+                key=lambda a: a.added_at,
             )
         pacer = _CommitPacer()
         pending: list[Article] = []
@@ -452,46 +471,48 @@ class ClaimsDB:
             raise
 
     def _merge_speakers(
-        self, extracted: Iterable[ExtractedSpeaker]
+        self, extracted: Iterable[ExtractedSpeaker], *, article_id: str
     ) -> tuple[dict[str, str], list[Speaker]]:
-        """Map each extracted name to a stored speaker id, merging aliases and roles."""
+        """Map each speaker of one article to a stored speaker id (see ``claims_db.identity``).
+
+        A compatible name joins the stored speaker, which gains this article's aliases and
+        roles as an appearance; anything else (an ambiguous surname, a description such as
+        "the president of the club") becomes a speaker of its own, scoped to the article
+        when its plain id is taken.
+        """
         ids: dict[str, str] = {}
         changed: list[Speaker] = []
         for ex in extracted:
-            names = [ex.name, *(a for a in ex.aliases if len(a.split()) >= 2)]
-            keys = [key for name in names for key in _lookup_keys(name)]
-            sid = next((self._speaker_keys[k] for k in keys if k in self._speaker_keys), None)
+            kind = identity.kind_of(ex.name, ex.kind)
+            found = identity.identity_of((ex.name, *ex.aliases), kind)
+            sid, ambiguous = self._directory.find(found) if found.is_named else (None, False)
+            if ambiguous:
+                log.debug("speaker %r matches several in the library; kept apart", ex.name)
+            appearance = Appearance(
+                article_id=article_id,
+                aliases=_unique((ex.name, *ex.aliases)),
+                roles=_unique(ex.roles),
+            )
             if sid is None:
-                speaker = Speaker(
-                    id=_short_hash("speaker", _name_key(ex.name)),
-                    name=ex.name,
-                    aliases=_unique((ex.name, *ex.aliases)),
-                    roles=_unique(ex.roles),
-                    kind=ex.kind,
-                )
+                sid = _short_hash("speaker", _name_key(ex.name))
+                if sid in self._speakers or not found.is_named:
+                    sid = _short_hash("speaker", _name_key(ex.name), article_id)
+                speaker = _with_appearances(Speaker(id=sid, name=ex.name, kind=kind), (appearance,))
             else:
+                # Adding to what the speaker had keeps an ingest linear in the articles a
+                # frequent speaker appears in; _forget recomputes when articles go.
                 old = self._speakers[sid]
-                speaker = Speaker(
-                    id=sid,
-                    name=old.name,
-                    aliases=_unique((*old.aliases, ex.name, *ex.aliases)),
-                    roles=_unique((*old.roles, *ex.roles)),
-                    kind=old.kind,
+                speaker = replace(
+                    old,
+                    appearances=(*old.appearances, appearance),
+                    aliases=_unique((*old.aliases, *appearance.aliases)),
+                    roles=_unique((*old.roles, *appearance.roles)),
                 )
-                if speaker == old:
-                    ids[ex.name] = sid
-                    continue
-            ids[ex.name] = speaker.id
-            self._speakers[speaker.id] = speaker
-            self._remember_speaker_keys(speaker)
+            ids[ex.name] = sid
+            self._speakers[sid] = speaker
+            self._directory.add(sid, _identity(speaker))
             changed.append(speaker)
         return ids, changed
-
-    def _remember_speaker_keys(self, speaker: Speaker) -> None:
-        names = [speaker.name, *(a for a in speaker.aliases if len(a.split()) >= 2)]
-        for name in names:
-            for key in _stored_keys(name):
-                self._speaker_keys.setdefault(key, speaker.id)
 
     def add_paths(
         self,
@@ -679,8 +700,52 @@ class ClaimsDB:
             found = self._index.find_speakers(speaker, limit=1)
             if not found or found[0][1] < MIN_SPEAKER_SCORE:
                 return []
-            matches = self._index.quotes(found[0][0], topic=topic, limit=limit)
+            return self.speaker_quotes(found[0][0], topic=topic, limit=limit)
+
+    def resolve_speaker(self, name: str, *, limit: int = 5) -> SpeakerLookup:
+        """Say who a typed name means: one speaker, or the close candidates when it is ambiguous.
+
+        A name that is exactly one speaker's name or alias resolves to that speaker. Otherwise
+        the best fuzzy match resolves only when no other speaker scores about as well.
+        """
+        with self._lock:
+            found = [
+                (self._speakers[sid], score)
+                for sid, score in self._index.find_speakers(name, limit=limit)
+                if score >= MIN_SPEAKER_SCORE and sid in self._speakers
+            ]
+            if not found:
+                return SpeakerLookup(None, ())
+            key = _name_key(name)
+            exact = [sp for sp, _ in found if key in {_name_key(n) for n in (sp.name, *sp.aliases)}]
+            if len(exact) == 1:
+                return SpeakerLookup(exact[0], (exact[0],))
+            best = found[0][1]
+            close = [sp for sp, score in found if score >= best - SPEAKER_TIE]
+            if len(close) > 1:
+                # Among equal index scores, the name spelt most like what was typed wins
+                # ("Roy Whitfeld" is Roy Whitfield); an equal tie ("Whitfield") stays open.
+                alike = {sp.id: _spelling_likeness(key, sp) for sp in close}
+                close.sort(key=lambda sp: -alike[sp.id])
+                if alike[close[0].id] - alike[close[1].id] >= SPELLING_MARGIN:
+                    return SpeakerLookup(close[0], tuple(close))
+                return SpeakerLookup(None, tuple(close))
+            return SpeakerLookup(close[0], tuple(close))
+
+    def speaker_quotes(
+        self, speaker_id: str, *, topic: str | None = None, limit: int = 50
+    ) -> list[Answer]:
+        """Return one speaker's statements (by id), ranked by ``topic`` when given."""
+        with self._lock:
+            matches = self._index.quotes(speaker_id, topic=topic, limit=limit)
             return [self._answer(m) for m in matches if m.statement_id in self._statements]
+
+    def answer_for(self, statement_id: str, *, contradicts: bool = False) -> Answer:
+        """Return a stored statement as an answer (for a "cite" or "more" request later on)."""
+        with self._lock:
+            if statement_id not in self._statements:
+                raise NotFound("That statement is no longer in this library.")
+            return self._answer(Match(statement_id, 0.0, contradicts=contradicts))
 
     def speakers(self) -> list[Speaker]:
         """Return every speaker, most quoted first."""
@@ -774,11 +839,22 @@ class ClaimsDB:
         for sp in orphans:
             del self._speaker_counts[sp]
             del self._speakers[sp]
-        if orphans:
-            gone = set(orphans)
-            self._speaker_keys = {k: v for k, v in self._speaker_keys.items() if v not in gone}
+        # Survivors lose what the forgotten articles called them, so a name or role one
+        # article gave never keeps two people together after that article is gone.
+        forgotten = set(article_ids)
+        survivors: list[Speaker] = []
+        for sp in sorted(touched - set(orphans)):
+            old = self._speakers[sp]
+            kept = tuple(a for a in old.appearances if a.article_id not in forgotten)
+            if kept != old.appearances:
+                self._speakers[sp] = _with_appearances(old, kept)
+                survivors.append(self._speakers[sp])
+        if orphans or survivors:
+            self._directory.rebuild((s.id, _identity(s)) for s in self._speakers.values())
         self._store.delete_articles(article_ids, orphans)
+        self._store.put_speakers(survivors)
         self._index.remove(statement_ids, orphans)
+        self._index.add((), survivors)
         self._vectors.remove(statement_ids)
         return orphans
 
@@ -800,6 +876,25 @@ class ClaimsDB:
             contradicts=match.contradicts,
             also_in=also,
         )
+
+
+def _spelling_likeness(typed_key: str, speaker: Speaker) -> float:
+    """Return how closely a typed name is spelt like a speaker's name or aliases (0-100)."""
+    return max(fuzz.ratio(typed_key, _name_key(n)) for n in (speaker.name, *speaker.aliases))
+
+
+def _identity(speaker: Speaker) -> identity.Identity:
+    return identity.identity_of((speaker.name, *speaker.aliases), speaker.kind)
+
+
+def _with_appearances(speaker: Speaker, appearances: tuple[Appearance, ...]) -> Speaker:
+    """Return ``speaker`` with these appearances and the aliases and roles they add up to."""
+    return replace(
+        speaker,
+        appearances=appearances,
+        aliases=_unique((speaker.name, *(a for app in appearances for a in app.aliases))),
+        roles=_unique(r for app in appearances for r in app.roles),
+    )
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
