@@ -707,9 +707,10 @@ class SearchIndex:
             slots, speakers, depth=max(depth, _CANDIDATES), scores=bm25 if depth else None
         )
         candidates = pool[:_CANDIDATES]
-        if depth and speakers is not None:
+        if depth and speakers is not None and parsed.intent is not Intent.SPEAKER:
             # A name is a field for the semantic stage: statements by others compete too
-            # (their phase-two score stays 0, their cosine and BM25 count).
+            # (their phase-two score stays 0, their cosine and BM25 count). A question
+            # directed at the speaker ("what did X say ...") keeps to X's statements.
             pool = pool + self._candidates(slots, None, depth=depth, scores=bm25)
         if parsed.intent is Intent.WHO_SAID:
             with_speaker = [d for d in candidates if self._doc_speaker[d] != _NO_SPEAKER]
