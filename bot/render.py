@@ -41,14 +41,21 @@ _COLOURS = {
     Kind.DIRECT: discord.Colour(0x5865F2),
     Kind.INDIRECT: discord.Colour(0x57F287),
     Kind.CLAIM: discord.Colour(0xFEE75C),
+    Kind.FACT_CHECK: discord.Colour(0xEB459E),
 }
 _CONTRADICTS_COLOUR = discord.Colour(0xED4245)
 _KIND_LABELS = {
     Kind.DIRECT: "Quote",
     Kind.INDIRECT: "Reported statement",
     Kind.CLAIM: "Claim in the article's own voice",
+    Kind.FACT_CHECK: "Fact-check",
 }
-_KIND_SHORT = {Kind.DIRECT: "quote", Kind.INDIRECT: "reported", Kind.CLAIM: "claim"}
+_KIND_SHORT = {
+    Kind.DIRECT: "quote",
+    Kind.INDIRECT: "reported",
+    Kind.CLAIM: "claim",
+    Kind.FACT_CHECK: "fact-check",
+}
 CONTRADICTS = "⚠ the source appears to contradict this claim"
 _HOW_TO_ADD = "Moderators can add articles with `/ingest` (a link, a file or pasted text)."
 _URL_SAFE = ":/?&=%#+,;~.!$-_"
@@ -230,6 +237,8 @@ def answer_embed(answer: Answer, *, budget: int = EMBED_TOTAL) -> discord.Embed:
     """Render one sourced statement as an embed that fits ``budget`` characters."""
     statement, article = answer.statement, answer.article
     budget = min(budget, EMBED_TOTAL)
+    if statement.fact_check is not None:
+        return fact_check_embed(answer, budget=budget)
     colour = _CONTRADICTS_COLOUR if answer.contradicts else _COLOURS.get(statement.kind)
     embed = discord.Embed(
         title=safe(_KIND_LABELS.get(statement.kind, str(statement.kind)), TITLE),
@@ -512,3 +521,56 @@ def message_fits(message: Message) -> bool:
                 return False
         total += len(embed)
     return total <= EMBED_TOTAL
+
+
+# ---- fact-checks and links -------------------------------------------------------------------
+
+
+def verdict_label(answer: Answer) -> str:
+    """Return "<Reviewer> rated this: <verdict> (<date>)" for a fact-check answer."""
+    check = answer.statement.fact_check
+    if check is None:
+        return ""
+    who = check.reviewer or answer.article.publisher or "A fact-checker"
+    date = check.published or answer.article.published
+    when = f" ({date})" if date else ""
+    return one_line(f"{who} rated this: {check.verdict}{when}")
+
+
+def _appears_in(answer: Answer, limit: int) -> str:
+    lines = []
+    for other in answer.appears_in:
+        title = link(one_line(other.article.title or "Untitled article"), other.article.url, 300)
+        who = one_line(_speaker_line(other))
+        lines.append(f"{title} — {safe(who, 80)}: “{safe(one_line(other.statement.text), 200)}”")
+    return clamp("\n".join(lines), limit)
+
+
+def fact_check_embed(answer: Answer, *, budget: int = EMBED_TOTAL) -> discord.Embed:
+    """Render a fact-check answer: the verdict as published, the claim, where it appears."""
+    statement, article = answer.statement, answer.article
+    check = statement.fact_check
+    assert check is not None
+    review_url = safe_url(check.url) or safe_url(article.url)
+    embed = discord.Embed(
+        title=safe(verdict_label(answer), TITLE), url=review_url, colour=_COLOURS[Kind.FACT_CHECK]
+    )
+    if check.claimant:
+        said = f"Claim by {one_line(check.claimant)}"
+        if check.claim_date:
+            said += f" ({check.claim_date})"
+        embed.set_author(name=plain(said, min(AUTHOR, budget // 12)))
+    small = max(60, budget // 6)
+    if answer.appears_in:
+        embed.add_field(
+            name="The claim appears in",
+            value=_appears_in(answer, min(FIELD_VALUE, small)),
+            inline=False,
+        )
+    review = link(article.title or "The fact-check", review_url, min(FIELD_VALUE, small))
+    embed.add_field(name="Fact-check", value=clamp(review, FIELD_VALUE), inline=False)
+    embed.add_field(name="Match", value=f"{max(0.0, min(answer.score, 1.0)):.0%}", inline=True)
+    embed.set_footer(text=plain(f"fact-check · article {article.id}"))
+    room = max(40, min(DESCRIPTION, budget - _embed_length(embed)))
+    embed.description = f"“{safe(statement.text, max(3, room - 2))}”"
+    return _fit(embed, budget)

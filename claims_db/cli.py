@@ -123,6 +123,22 @@ def _answer_json(ans: Answer) -> dict[str, Any]:
         "reported_in": ans.reported_in,
         "article": _source_json(ans.article),
         "also_in": [_source_json(a) for a in ans.also_in],
+        **({"fact_check": _fact_check_json(ans)} if ans.statement.fact_check else {}),
+    }
+
+
+def _fact_check_json(ans: Answer) -> dict[str, Any]:
+    check = ans.statement.fact_check
+    assert check is not None
+    return {
+        "claim": check.claim,
+        "verdict": check.verdict,
+        "reviewer": check.reviewer,
+        "claimant": check.claimant,
+        "published": check.published,
+        "claim_date": check.claim_date,
+        "url": check.url,
+        "appears_in": [_answer_json(a) for a in ans.appears_in],
     }
 
 
@@ -142,6 +158,11 @@ def _print_answers(answers: Sequence[Answer], *, empty: str) -> None:
         who = f"{who}, {role}" if role else who
         flag = "  [the source appears to contradict this]" if ans.contradicts else ""
         print(f"{i}. {who} ({st.kind.value}, score {ans.score:.2f}){flag}")
+        check = st.fact_check
+        if check is not None:
+            reviewer = check.reviewer or ans.article.publisher or "A fact-checker"
+            when = f" ({check.published})" if check.published else ""
+            print(f"   {reviewer} rated this: {check.verdict}{when}")
         print(f"   “{st.text}”")
         if st.context:
             print(f"   in: {st.context}")
@@ -151,6 +172,9 @@ def _print_answers(answers: Sequence[Answer], *, empty: str) -> None:
             print(f"   {ans.article.url}")
         if ans.reported_in > 1:
             print(f"   reported in {ans.reported_in} articles")
+        if ans.appears_in:
+            where = "; ".join(f"“{a.article.title}”" for a in ans.appears_in)
+            print(f"   the claim appears in: {where}")
 
 
 # -- commands ----------------------------------------------------------------------

@@ -26,7 +26,9 @@ from claims_db.models import (
     Article,
     Document,
     ExtractedSpeaker,
+    ExtractedStatement,
     Extraction,
+    FactCheck,
     Kind,
     Match,
     SourceKind,
@@ -300,6 +302,7 @@ class ClaimsDB:
             added_by=added_by,
             source=source,
             extractor_version=EXTRACTOR_VERSION,
+            fact_checks=doc.fact_checks,
         )
         with self._lock:
             known = self._articles.get(article_id)
@@ -314,6 +317,7 @@ class ClaimsDB:
     def _put(self, article: Article, extraction: Extraction) -> int:
         """Stage an article with its extracted statements and speakers; return the count."""
         text = article.text
+        checks = _fact_check_spans(text, article.fact_checks)
         quoted = {st.speaker for st in extraction.statements if st.speaker}
         speaker_ids, changed = self._merge_speakers(
             sp for sp in extraction.speakers if sp.name in quoted
@@ -336,8 +340,10 @@ class ClaimsDB:
                 cue=st.cue,
                 addressee=st.addressee,
             )
-            for st in extraction.statements
+            for st in _outside(extraction.statements, checks)
         ]
+        statements.extend(_fact_check_statement(article, start, check) for start, check in checks)
+        statements.sort(key=lambda s: s.start)
         self._store.put_article(article, statements, changed)
         self._articles[article.id] = article
         self._by_article[article.id] = [s.id for s in statements]
@@ -522,7 +528,55 @@ class ClaimsDB:
             )
         with self._lock:
             matches = self._index.search(question, limit=limit)
-            return [self._answer(m) for m in matches if m.statement_id in self._statements]
+            answers = [self._answer(m) for m in matches if m.statement_id in self._statements]
+            return self._verdicts_first(answers, matches)[:limit]
+
+    def _verdicts_first(self, answers: list[Answer], matches: list[Match]) -> list[Answer]:
+        """Put matching fact-checks first, each with the news statements that make its claim.
+
+        A fact-check folded into a near-identical news statement (``also_in``) is brought
+        out as its own answer, since the verdict is what the asker most needs to see.
+        """
+        verdicts: list[Answer] = []
+        others: list[Answer] = []
+        seen: set[str] = set()
+        for answer, match in zip(answers, matches, strict=False):
+            if answer.statement.fact_check is not None:
+                verdicts.append(answer)
+                seen.add(answer.statement.id)
+            else:
+                others.append(answer)
+            for sid in match.also_in:
+                st = self._statements.get(sid)
+                if st is not None and st.fact_check is not None and sid not in seen:
+                    seen.add(sid)
+                    verdicts.append(
+                        self._answer(Match(sid, match.score, match.matched, match.contradicts))
+                    )
+        if not verdicts:
+            return answers
+        linked = [replace(v, appears_in=self._claim_appears_in(v, others)) for v in verdicts]
+        return linked + others
+
+    def _claim_appears_in(self, verdict: Answer, others: list[Answer]) -> tuple[Answer, ...]:
+        """Return the news statements (not fact-checks) that make a fact-checked claim."""
+        check = verdict.statement.fact_check
+        assert check is not None
+        found: dict[str, Answer] = {}
+        for match in self._index.search(check.claim, limit=_APPEARS_IN + 2):
+            st = self._statements.get(match.statement_id)
+            if st is None or st.fact_check is not None or st.article_id == verdict.article.id:
+                continue
+            found.setdefault(st.id, self._answer(match))
+        for other in others:
+            if other.statement.id in found or other.article.id == verdict.article.id:
+                continue
+            if any(a.id == verdict.article.id for a in other.also_in):
+                found[other.statement.id] = other
+        best: dict[str, Answer] = {}  # one statement per article, its best
+        for answer in sorted(found.values(), key=lambda a: -a.score):
+            best.setdefault(answer.article.id, answer)
+        return tuple(list(best.values())[:_APPEARS_IN])
 
     def quotes(self, speaker: str, *, topic: str | None = None, limit: int = 50) -> list[Answer]:
         """Return a speaker's statements (fuzzy name), ranked by ``topic`` when given."""
@@ -644,6 +698,49 @@ class ClaimsDB:
             contradicts=match.contradicts,
             also_in=also,
         )
+
+
+_APPEARS_IN = 3  # news statements linked to one fact-check
+
+
+def _fact_check_spans(text: str, checks: Iterable[FactCheck]) -> list[tuple[int, FactCheck]]:
+    """Return where each fact-check's claim sits in the article text (ingestion put it there)."""
+    spans: list[tuple[int, FactCheck]] = []
+    for check in checks:
+        start = text.find(check.claim)
+        if start < 0:
+            log.warning("a fact-check's claim is not in its article text; skipped")
+            continue
+        if any(start == seen for seen, _ in spans):
+            continue  # two verdicts on one claim: the first (JSON-LD before microdata) stands
+        spans.append((start, check))
+    return spans
+
+
+def _outside(
+    statements: Iterable[ExtractedStatement], checks: list[tuple[int, FactCheck]]
+) -> Iterable[ExtractedStatement]:
+    """Yield the extracted statements that do not overlap a fact-checked claim."""
+    taken = [(start, start + len(check.claim)) for start, check in checks]
+    for st in statements:
+        if not any(st.start < end and start < st.end for start, end in taken):
+            yield st
+
+
+def _fact_check_statement(article: Article, start: int, check: FactCheck) -> Statement:
+    end = start + len(check.claim)
+    return Statement(
+        id=_short_hash(article.id, str(start), str(end), Kind.FACT_CHECK.value),
+        article_id=article.id,
+        kind=Kind.FACT_CHECK,
+        text=article.text[start:end],
+        start=start,
+        end=end,
+        sentence=article.text[start:end],
+        speaker=check.claimant,
+        cue="rated",
+        fact_check=check,
+    )
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

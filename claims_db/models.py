@@ -12,6 +12,7 @@ class Kind(StrEnum):
     DIRECT = "direct"  # words inside quotation marks
     INDIRECT = "indirect"  # reported speech
     CLAIM = "claim"  # a factual sentence in the article's own voice
+    FACT_CHECK = "fact-check"  # a claim a fact-checker rated (schema.org ClaimReview)
 
 
 class SourceKind(StrEnum):
@@ -28,6 +29,19 @@ class SpeakerKind(StrEnum):
 
     PERSON = "person"
     ORGANISATION = "organisation"
+
+
+@dataclass(frozen=True, slots=True)
+class FactCheck:
+    """A fact-checker's verdict on a claim, as the page's ClaimReview publishes it."""
+
+    claim: str  # claimReviewed
+    verdict: str  # reviewRating.alternateName, exactly as published ("False", "Mostly true")
+    reviewer: str | None = None  # the review's author or publisher ("The Fact Desk")
+    claimant: str | None = None  # itemReviewed.author: who made the claim
+    published: str | None = None  # ISO date of the review
+    claim_date: str | None = None  # ISO date the claim was made, when given
+    url: str | None = None  # the review's URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +89,7 @@ class Document:
     publisher: str | None = None
     published: str | None = None  # ISO date (YYYY-MM-DD) when known
     authors: tuple[str, ...] = ()
+    fact_checks: tuple[FactCheck, ...] = ()  # ClaimReviews on the page
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +107,7 @@ class Article:
     added_by: str | None = None
     source: SourceKind = SourceKind.TEXT
     extractor_version: int = 0
+    fact_checks: tuple[FactCheck, ...] = ()  # kept so that re-extraction finds them again
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +136,7 @@ class Statement:
     speaker: str | None = None  # canonical name, denormalised for display and search
     cue: str | None = None
     addressee: str | None = None
+    fact_check: FactCheck | None = None  # the verdict, on a ``fact-check`` statement
 
     @property
     def context(self) -> str | None:
@@ -158,6 +175,8 @@ class Answer:
     matched: tuple[str, ...] = ()
     contradicts: bool = False
     also_in: tuple[Article, ...] = field(default=())
+    # For a fact-check: statements of the library's news articles that make the claim.
+    appears_in: tuple[Answer, ...] = field(default=())
 
     @property
     def reported_in(self) -> int:

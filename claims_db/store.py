@@ -23,7 +23,15 @@ from tinydb import TinyDB, where
 from tinydb.storages import Storage
 
 from claims_db.errors import ClaimsError, CorruptLibrary, LibraryInUse
-from claims_db.models import Article, Kind, SourceKind, Speaker, SpeakerKind, Statement
+from claims_db.models import (
+    Article,
+    FactCheck,
+    Kind,
+    SourceKind,
+    Speaker,
+    SpeakerKind,
+    Statement,
+)
 
 log = logging.getLogger(__name__)
 
@@ -290,7 +298,32 @@ def _article_to(a: Article) -> dict[str, Any]:
         "added_by": a.added_by,
         "source": a.source.value,
         "extractor_version": a.extractor_version,
+        "fact_checks": [_fact_check_to(f) for f in a.fact_checks],
     }
+
+
+def _fact_check_to(f: FactCheck) -> dict[str, Any]:
+    return {
+        "claim": f.claim,
+        "verdict": f.verdict,
+        "reviewer": f.reviewer,
+        "claimant": f.claimant,
+        "published": f.published,
+        "claim_date": f.claim_date,
+        "url": f.url,
+    }
+
+
+def _fact_check_from(d: dict[str, Any]) -> FactCheck:
+    return FactCheck(
+        claim=d["claim"],
+        verdict=d["verdict"],
+        reviewer=d.get("reviewer"),
+        claimant=d.get("claimant"),
+        published=d.get("published"),
+        claim_date=d.get("claim_date"),
+        url=d.get("url"),
+    )
 
 
 def _article_from(d: dict[str, Any]) -> Article:
@@ -306,6 +339,7 @@ def _article_from(d: dict[str, Any]) -> Article:
         added_by=d.get("added_by"),
         source=SourceKind(d.get("source", "text")),
         extractor_version=int(d.get("extractor_version", 0)),
+        fact_checks=tuple(_fact_check_from(f) for f in d.get("fact_checks") or ()),
     )
 
 
@@ -322,6 +356,7 @@ def _statement_to(s: Statement) -> dict[str, Any]:
         "speaker": s.speaker,
         "cue": s.cue,
         "addressee": s.addressee,
+        **({"fact_check": _fact_check_to(s.fact_check)} if s.fact_check is not None else {}),
     }
 
 
@@ -338,6 +373,7 @@ def _statement_from(d: dict[str, Any]) -> Statement:
         speaker=d.get("speaker"),
         cue=d.get("cue"),
         addressee=d.get("addressee"),
+        fact_check=_fact_check_from(d["fact_check"]) if d.get("fact_check") else None,
     )
 
 

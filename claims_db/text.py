@@ -11,8 +11,9 @@ from pathlib import Path
 
 import trafilatura
 
+from claims_db.claimreview import read_fact_checks
 from claims_db.errors import EmptyInput, InputTooLarge, UnsupportedFile
-from claims_db.models import Document
+from claims_db.models import Document, FactCheck
 
 log = logging.getLogger(__name__)
 
@@ -276,6 +277,8 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
         prune_xpath=_PRUNE_XPATH,
     )
     body = _normalise_newlines(str(getattr(extracted, "text", None) or "")).strip()
+    fact_checks = read_fact_checks(html, page_url=url)
+    body = _with_claims(body, fact_checks)
     if not body:
         raise EmptyInput("claimbot found no article text on that page.")
     title = " ".join(str(getattr(extracted, "title", None) or "").split())
@@ -295,7 +298,22 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
         publisher=sitename or None,
         published=published,
         authors=_split_authors(getattr(extracted, "author", None)),
+        fact_checks=fact_checks,
     )
+
+
+def _with_claims(body: str, fact_checks: tuple[FactCheck, ...]) -> str:
+    """Add each fact-checked claim the page text lacks, so its statement quotes the article.
+
+    The claim is the reviewer's own wording of it (``claimReviewed``); pages often show it in
+    a styled box that trafilatura leaves out, and the statement must be a substring.
+    """
+    missing = [check.claim for check in fact_checks if check.claim not in body]
+    missing = list(dict.fromkeys(missing))
+    if not missing:
+        return body
+    lines = "\n".join(f"Claim reviewed: {claim}" for claim in missing)
+    return f"{body}\n{lines}" if body else lines
 
 
 def _markdown_title(text: str) -> str | None:
