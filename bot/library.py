@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from claims_db.db import ClaimsDB
-from claims_db.models import Answer, Article, Kind, Speaker, Statement
+from claims_db.models import Answer, Article, Kind, LinkedArticle, Speaker, Statement
 
 if TYPE_CHECKING:
     import aiohttp
@@ -63,6 +63,10 @@ class Library(Protocol):
     def statement_counts(self, article_id: str) -> dict[Kind, int]: ...
 
     def remove_article(self, article_id: str) -> Article: ...
+
+    def article_for_url(self, url: str) -> Article | None: ...
+
+    def lookup_link(self, text: str, *, statements: int = 3) -> LinkedArticle | None: ...
 
 
 Opener = Callable[[Path], Library]

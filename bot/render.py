@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 
 import discord
 
-from claims_db.models import Answer, Article, Kind, Speaker, Statement
+from claims_db.models import Answer, Article, Kind, LinkedArticle, Speaker, Statement
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 CONTENT = 2000
@@ -574,3 +574,44 @@ def fact_check_embed(answer: Answer, *, budget: int = EMBED_TOTAL) -> discord.Em
     room = max(40, min(DESCRIPTION, budget - _embed_length(embed)))
     embed.description = f"“{safe(statement.text, max(3, room - 2))}”"
     return _fit(embed, budget)
+
+
+def linked_article(linked: LinkedArticle) -> Message:
+    """Render what the library holds for a posted link: the article, main statements, speakers."""
+    article = linked.article
+    embed = discord.Embed(
+        title=safe(one_line(article.title or "Untitled article"), TITLE),
+        url=safe_url(article.url),
+        description=safe(_published(article), 300),
+        colour=discord.Colour(0x5865F2),
+    )
+    if linked.speakers:
+        names = ", ".join(f"{safe(one_line(name), 80)} ({n})" for name, n in linked.speakers)
+        embed.add_field(name="Main speakers", value=clamp(names, FIELD_VALUE), inline=False)
+    for answer in linked.statements:
+        statement = answer.statement
+        label = _KIND_LABELS.get(statement.kind, str(statement.kind))
+        name = f"{label} — {one_line(_speaker_line(answer))}"
+        value = f"“{safe(one_line(statement.text), 600)}”"
+        if answer.also_in:
+            others = [
+                link(one_line(a.publisher or a.title or "another article"), a.url, 200)
+                for a in answer.also_in[:_MAX_OTHER_SOURCES]
+            ]
+            value += "\nAlso reported by " + " · ".join(others)
+        embed.add_field(name=plain(name, FIELD_NAME), value=clamp(value, FIELD_VALUE), inline=False)
+    embed.set_footer(text=plain(f"article {article.id} · {linked.total} statements", FOOTER))
+    return Message(
+        content="That link is in this server's library:", embeds=[_fit(embed, EMBED_TOTAL)]
+    )
+
+
+def link_not_in_library(url: str) -> str:
+    """Say that a posted link is not in the library yet, and how to add it."""
+    target = safe_url(url)
+    shown = f"<{target}>" if target else "That link"
+    return clamp(
+        f"{shown} is not in this server's library yet. Members who can add articles can use "
+        "the “Add to library” message command or `/ingest`.",
+        CONTENT,
+    )

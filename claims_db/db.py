@@ -18,6 +18,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Final
 
+from rapidfuzz import fuzz
+
 from claims_db import text as text_mod
 from claims_db.errors import ClaimsError, InputTooLarge, NotFound, UnsupportedFile
 from claims_db.extract import EXTRACTOR_VERSION, extract
@@ -30,6 +32,7 @@ from claims_db.models import (
     Extraction,
     FactCheck,
     Kind,
+    LinkedArticle,
     Match,
     SourceKind,
     Speaker,
@@ -37,6 +40,7 @@ from claims_db.models import (
 )
 from claims_db.search import SearchIndex
 from claims_db.store import Store
+from claims_db.urls import find_links, url_key
 
 if TYPE_CHECKING:
     import aiohttp
@@ -177,6 +181,9 @@ class ClaimsDB:
             self._remember_speaker_keys(sp)
         self._index = SearchIndex()
         self._index.add(self._statements.values(), self._speakers.values())
+        self._by_url: dict[str, str] = {}
+        for article in self._articles.values():
+            self._remember_urls(article)
 
     # -- opening and closing -------------------------------------------------
 
@@ -263,8 +270,12 @@ class ClaimsDB:
         session: aiohttp.ClientSession | None = None,
     ) -> Article:
         """Fetch a web page (guarded against private addresses) and add its article."""
-        from claims_db.fetch import fetch_page  # aiohttp is only needed for URLs
+        from claims_db.fetch import check_url, fetch_page  # aiohttp is only needed for URLs
 
+        check_url(url, allow_private=allow_private)
+        known = self.article_for_url(url)
+        if known is not None:
+            return known  # the same link again (or a variant of it): nothing to fetch
         page = await fetch_page(url, session=session, allow_private=allow_private)
         return await asyncio.to_thread(self._add_page, page.text, page.url, page.is_html, added_by)
 
@@ -346,6 +357,7 @@ class ClaimsDB:
         statements.sort(key=lambda s: s.start)
         self._store.put_article(article, statements, changed)
         self._articles[article.id] = article
+        self._remember_urls(article)
         self._by_article[article.id] = [s.id for s in statements]
         for s in statements:
             self._statements[s.id] = s
@@ -517,7 +529,64 @@ class ClaimsDB:
         for name, reason in report.failed:
             log.warning("seed %s not added: %s", name, reason)
 
+    def _remember_urls(self, article: Article) -> None:
+        for key in _keys_of(article):
+            self._by_url.setdefault(key, article.id)
+
     # -- reading ---------------------------------------------------------------
+
+    def article_for_url(self, url: str) -> Article | None:
+        """Return the stored article a link names (tracking parameters, www. etc. ignored)."""
+        key = url_key(url)
+        if key is None:
+            return None
+        with self._lock:
+            article_id = self._by_url.get(key)
+            return self._articles.get(article_id) if article_id else None
+
+    def lookup_link(self, text: str, *, statements: int = 3) -> LinkedArticle | None:
+        """Return the article of the first link in ``text`` that the library holds, or None.
+
+        Its main statements come first: quotes and reported speech with a speaker, in
+        reading order, then claims; each carries ``also_in``, the other articles with a
+        near-identical statement ("also reported by").
+        """
+        for link in find_links(text):
+            article = self.article_for_url(link)
+            if article is not None:
+                return self._linked(link, article, statements)
+        return None
+
+    def _linked(self, link: str, article: Article, count: int) -> LinkedArticle:
+        with self._lock:
+            stored = [self._statements[sid] for sid in self._by_article.get(article.id, [])]
+            spoken = [s for s in stored if s.speaker and s.kind in (Kind.DIRECT, Kind.INDIRECT)]
+            rest = [s for s in stored if s not in spoken]
+            main = (spoken + rest)[:count]
+            main.sort(key=lambda s: s.start)
+            answers = tuple(self._with_copies(st) for st in main)
+            speakers = Counter(s.speaker for s in stored if s.speaker)
+        return LinkedArticle(
+            url=link,
+            article=article,
+            statements=answers,
+            speakers=tuple(speakers.most_common(3)),
+            total=len(stored),
+        )
+
+    def _with_copies(self, statement: Statement) -> Answer:
+        """Return a statement as an answer whose ``also_in`` are the other articles carrying it."""
+        others: dict[str, Article] = {}
+        key = _fold(statement.text)
+        for match in self._index.search(statement.text, limit=5):
+            for sid in (match.statement_id, *match.also_in):
+                other = self._statements.get(sid)
+                if other is None or other.article_id == statement.article_id:
+                    continue
+                if fuzz.ratio(key, _fold(other.text)) >= _SAME_STATEMENT:
+                    others.setdefault(other.article_id, self._articles[other.article_id])
+        answer = self._answer(Match(statement.id, 1.0))
+        return replace(answer, also_in=tuple(others.values()))
 
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]:
         """Return the sourced statements that best answer ``question``; [] if none fits."""
@@ -668,7 +737,11 @@ class ClaimsDB:
                 touched.add(speaker_id)
                 self._speaker_counts[speaker_id] -= 1
         for article_id in article_ids:
-            self._articles.pop(article_id, None)
+            dropped = self._articles.pop(article_id, None)
+            if dropped is not None:
+                for key in _keys_of(dropped):
+                    if self._by_url.get(key) == article_id:
+                        del self._by_url[key]
         orphans = sorted(sp for sp in touched if self._speaker_counts[sp] <= 0)
         for sp in orphans:
             del self._speaker_counts[sp]
@@ -701,6 +774,21 @@ class ClaimsDB:
 
 
 _APPEARS_IN = 3  # news statements linked to one fact-check
+_SAME_STATEMENT = 92  # rapidfuzz ratio above which two statements are one (as search folds)
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _keys_of(article: Article) -> list[str]:
+    """Return the URL keys an article is found by (its URL; the canonical when stored)."""
+    keys = []
+    for url in (article.url, getattr(article, "canonical_url", None)):
+        key = url_key(url) if url else None
+        if key is not None:
+            keys.append(key)
+    return keys
 
 
 def _fact_check_spans(text: str, checks: Iterable[FactCheck]) -> list[tuple[int, FactCheck]]:

@@ -187,3 +187,14 @@ class Answer:
     def role(self) -> str | None:
         """Return the speaker's first-noted role ("White House press secretary"), if any."""
         return self.speaker.roles[0] if self.speaker is not None and self.speaker.roles else None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedArticle:
+    """What the library holds for a link a member posted: the article and its main statements."""
+
+    url: str  # the link as posted
+    article: Article
+    statements: tuple[Answer, ...]  # main statements, each with ``also_in`` elsewhere
+    speakers: tuple[tuple[str, int], ...]  # (name, statement count), most quoted first
+    total: int  # statements in the article
