@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import errors
-from bot.checks import UserCooldowns
+from bot.checks import ArticleBudget, UserCooldowns
 from bot.library import Libraries, Opener, open_claims_db
 from bot.settings import Settings
 
@@ -24,7 +24,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HASH_FILE = ".command-hash"
-COGS = ("bot.cogs.ask", "bot.cogs.browse", "bot.cogs.ingest", "bot.cogs.admin", "bot.cogs.sources")
+COGS = (
+    "bot.cogs.ask",
+    "bot.cogs.browse",
+    "bot.cogs.ingest",
+    "bot.cogs.admin",
+    "bot.cogs.sources",
+    "bot.cogs.links",
+)
 
 
 def intents() -> discord.Intents:
@@ -64,7 +71,7 @@ class ClaimBot(commands.Bot):
         self.ask_cooldowns = UserCooldowns(
             settings.ask_cooldown_rate, settings.ask_cooldown_seconds
         )
-        self.ingest_cooldowns = UserCooldowns(
+        self.ingest_budget = ArticleBudget(
             settings.ingest_cooldown_rate, settings.ingest_cooldown_seconds
         )
         self._session: aiohttp.ClientSession | None = None
@@ -88,7 +95,10 @@ class ClaimBot(commands.Bot):
         await self.load_features()
         from claims_db.fetch import make_session  # noqa: PLC0415 -- engine network module
 
-        self._session = make_session(allow_private=self.settings.allow_private_urls)
+        self._session = make_session(
+            allow_private=self.settings.allow_private_urls,
+            allow_loopback=self.settings.allow_loopback_urls,
+        )
         if self.auto_sync:
             await self.sync_if_changed()
 

@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from claims_db.db import ClaimsDB
-from claims_db.models import Answer, Article, Kind, LinkedArticle, Speaker, Statement
+from claims_db.models import (
+    Answer,
+    Article,
+    Kind,
+    LinkedArticle,
+    LinkResult,
+    Speaker,
+    Statement,
+)
 
 if TYPE_CHECKING:
     import aiohttp
@@ -41,8 +49,19 @@ class Library(Protocol):
         *,
         added_by: str | None = None,
         allow_private: bool = False,
+        allow_loopback: bool = False,
         session: aiohttp.ClientSession | None = None,
     ) -> Article: ...
+
+    async def add_link(
+        self,
+        url: str,
+        *,
+        added_by: str | None = None,
+        allow_private: bool = False,
+        allow_loopback: bool = False,
+        session: aiohttp.ClientSession | None = None,
+    ) -> LinkResult: ...
 
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]: ...
 

@@ -14,7 +14,16 @@ from urllib.parse import quote, urlsplit
 
 import discord
 
-from claims_db.models import Answer, Article, Kind, LinkedArticle, Speaker, Statement
+from claims_db.models import (
+    Answer,
+    Article,
+    Kind,
+    LinkedArticle,
+    LinkResult,
+    Outcome,
+    Speaker,
+    Statement,
+)
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 CONTENT = 2000
@@ -615,3 +624,46 @@ def link_not_in_library(url: str) -> str:
         "the “Add to library” message command or `/ingest`.",
         CONTENT,
     )
+
+
+def _bare_link(url: str) -> str:
+    target = safe_url(url)
+    return f"<{target}>" if target else safe(one_line(url), 300)
+
+
+def link_line(result: LinkResult) -> str:
+    """Render one line of what adding a link did: added with N statements, known, refused."""
+    article = result.article
+    if result.outcome is Outcome.REFUSED or article is None:
+        reason = one_line(result.reason or "it could not be added")
+        return clamp(f"⛔ {_bare_link(result.url)} — refused: {safe(reason, 300)}", 600)
+    title = link(one_line(article.title or "Untitled article"), article.url or result.url, 300)
+    if result.outcome is Outcome.KNOWN:
+        return clamp(f"☑️ {title} — already in the library", 600)
+    noun = "statement" if result.statements == 1 else "statements"
+    line = f"✅ {title} — added with {result.statements} {noun}"
+    if result.speakers:
+        line += ", " + ", ".join(safe(one_line(name), 60) for name, _ in result.speakers)
+    return clamp(line, 600)
+
+
+def links_report(results: Sequence[LinkResult], waiting: Sequence[str]) -> str:
+    """Render the progress (or final) message of adding several links: one line per link."""
+    total = len(results) + len(waiting)
+    lines = [link_line(r) for r in results]
+    lines += [f"⏳ {_bare_link(url)}" for url in waiting]
+    if waiting:
+        head = f"Adding {total} links: {len(results)} of {total} done…"
+    else:
+        counts = {o: sum(1 for r in results if r.outcome is o) for o in Outcome}
+        head = (
+            f"Done: {counts[Outcome.ADDED]} added, {counts[Outcome.KNOWN]} already in the "
+            f"library, {counts[Outcome.REFUSED]} refused."
+        )
+    text = head
+    for line in lines:
+        if len(text) + len(line) + 1 > CONTENT - 20:
+            text += "\n" + ELLIPSIS
+            break
+        text += "\n" + line
+    return clamp(text, CONTENT)

@@ -33,7 +33,9 @@ from claims_db.models import (
     FactCheck,
     Kind,
     LinkedArticle,
+    LinkResult,
     Match,
+    Outcome,
     SourceKind,
     Speaker,
     Statement,
@@ -267,24 +269,78 @@ class ClaimsDB:
         *,
         added_by: str | None = None,
         allow_private: bool = False,
+        allow_loopback: bool = False,
         session: aiohttp.ClientSession | None = None,
     ) -> Article:
         """Fetch a web page (guarded against private addresses) and add its article."""
+        article, _ = await self._add_url(
+            url,
+            added_by=added_by,
+            allow_private=allow_private,
+            allow_loopback=allow_loopback,
+            session=session,
+        )
+        return article
+
+    async def add_link(
+        self,
+        url: str,
+        *,
+        added_by: str | None = None,
+        allow_private: bool = False,
+        allow_loopback: bool = False,
+        session: aiohttp.ClientSession | None = None,
+    ) -> LinkResult:
+        """Add one link and say what happened (added / already known / refused and why)."""
+        try:
+            article, is_new = await self._add_url(
+                url,
+                added_by=added_by,
+                allow_private=allow_private,
+                allow_loopback=allow_loopback,
+                session=session,
+            )
+        except ClaimsError as exc:
+            return LinkResult(url, Outcome.REFUSED, reason=str(exc) or "It could not be added.")
+        with self._lock:
+            stored = [self._statements[sid] for sid in self._by_article.get(article.id, [])]
+        speakers = Counter(s.speaker for s in stored if s.speaker and s.kind is not Kind.CLAIM)
+        return LinkResult(
+            url,
+            Outcome.ADDED if is_new else Outcome.KNOWN,
+            article=article,
+            statements=len(stored),
+            speakers=tuple(speakers.most_common(3)),
+        )
+
+    async def _add_url(
+        self,
+        url: str,
+        *,
+        added_by: str | None,
+        allow_private: bool,
+        allow_loopback: bool,
+        session: aiohttp.ClientSession | None,
+    ) -> tuple[Article, bool]:
         from claims_db.fetch import check_url, fetch_page  # aiohttp is only needed for URLs
 
-        check_url(url, allow_private=allow_private)
         known = self.article_for_url(url)
         if known is not None:
-            return known  # the same link again (or a variant of it): nothing to fetch
-        page = await fetch_page(url, session=session, allow_private=allow_private)
+            return known, False  # the same link again (or a variant of it): nothing to fetch
+        check_url(url, allow_private=allow_private, allow_loopback=allow_loopback)
+        page = await fetch_page(
+            url, session=session, allow_private=allow_private, allow_loopback=allow_loopback
+        )
         return await asyncio.to_thread(self._add_page, page.text, page.url, page.is_html, added_by)
 
-    def _add_page(self, body: str, url: str, is_html: bool, added_by: str | None) -> Article:
+    def _add_page(
+        self, body: str, url: str, is_html: bool, added_by: str | None
+    ) -> tuple[Article, bool]:
         if is_html:
             doc = text_mod.document_from_html(body, url=url)
         else:
             doc = text_mod.document_from_text(body, url=url)
-        return self.add_document(doc, source=SourceKind.URL, added_by=added_by)
+        return self._add_document(doc, source=SourceKind.URL, added_by=added_by)
 
     def add_document(
         self,
@@ -295,11 +351,22 @@ class ClaimsDB:
         commit: bool = True,
     ) -> Article:
         """Extract and store one document; an article already stored is returned as is."""
+        return self._add_document(doc, source=source, added_by=added_by, commit=commit)[0]
+
+    def _add_document(
+        self,
+        doc: Document,
+        *,
+        source: SourceKind,
+        added_by: str | None = None,
+        commit: bool = True,
+    ) -> tuple[Article, bool]:
+        """Add a document; return the article and whether it is new to the library."""
         article_id = article_id_for(doc.text)
         with self._lock:
             known = self._articles.get(article_id)
         if known is not None:
-            return known
+            return known, False
         extraction = extract(doc.text, title=doc.title)
         article = Article(
             id=article_id,
@@ -318,12 +385,12 @@ class ClaimsDB:
         with self._lock:
             known = self._articles.get(article_id)
             if known is not None:
-                return known
+                return known, False
             count = self._put(article, extraction)
             if commit:
                 self._commit_or_roll_back(article_id)
         log.info("added article %s (%d statements)", article_id, count)
-        return article
+        return article, True
 
     def _put(self, article: Article, extraction: Extraction) -> int:
         """Stage an article with its extracted statements and speakers; return the count."""

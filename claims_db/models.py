@@ -198,3 +198,23 @@ class LinkedArticle:
     statements: tuple[Answer, ...]  # main statements, each with ``also_in`` elsewhere
     speakers: tuple[tuple[str, int], ...]  # (name, statement count), most quoted first
     total: int  # statements in the article
+
+
+class Outcome(StrEnum):
+    """What adding one link did."""
+
+    ADDED = "added"
+    KNOWN = "known"  # already in the library (same link, or the same text under another)
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    """The result of adding one link: never an exception, so a batch reports every link."""
+
+    url: str
+    outcome: Outcome
+    article: Article | None = None
+    statements: int = 0
+    speakers: tuple[tuple[str, int], ...] = ()  # main speakers, most quoted first
+    reason: str | None = None  # why it was refused, for the person who added it

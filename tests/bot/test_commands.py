@@ -32,7 +32,7 @@ async def test_every_command_is_present(bot: ClaimBot) -> None:
     }
     assert names == EXPECTED
     menus = bot.tree.get_commands(type=discord.AppCommandType.message)
-    assert [menu.name for menu in menus] == ["Find sources"]
+    assert sorted(menu.name for menu in menus) == ["Add to library", "Find sources"]
 
 
 async def test_every_command_and_parameter_has_a_description(bot: ClaimBot) -> None:
@@ -60,7 +60,14 @@ async def test_remove_defaults_to_manage_server(bot: ClaimBot) -> None:
 
 async def test_unloading_the_sources_cog_removes_the_message_command(bot: ClaimBot) -> None:
     await bot.unload_extension("bot.cogs.sources")
-    assert bot.tree.get_commands(type=discord.AppCommandType.message) == []
+    menus = bot.tree.get_commands(type=discord.AppCommandType.message)
+    assert [menu.name for menu in menus] == ["Add to library"]
+
+
+async def test_unloading_the_links_cog_removes_its_message_command(bot: ClaimBot) -> None:
+    await bot.unload_extension("bot.cogs.links")
+    menus = bot.tree.get_commands(type=discord.AppCommandType.message)
+    assert [menu.name for menu in menus] == ["Find sources"]
 
 
 async def test_command_hash_changes_with_the_sync_target(bot: ClaimBot) -> None:

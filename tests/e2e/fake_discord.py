@@ -122,6 +122,7 @@ class Guild:
     admin_role_id: str
     bot_role_id: str
     owner_id: str
+    editor_role_id: str = ""  # Manage Messages only: may ingest, may not manage the server
     members: dict[str, list[str]] = field(default_factory=dict)  # user id -> role ids
 
 
@@ -459,6 +460,7 @@ class FakeDiscord:
                 admin_role_id=self.snowflake(),
                 bot_role_id=self.snowflake(),
                 owner_id=self.admin.id,
+                editor_role_id=self.snowflake(),
             )
             g.members[self.bot_user.id] = [g.bot_role_id]
             g.members[self.admin.id] = [g.admin_role_id]
@@ -604,6 +606,7 @@ class FakeDiscord:
             role(g.id, "@everyone", MEMBER_PERMISSIONS, 0),
             role(g.admin_role_id, "Moderators", MANAGE_GUILD | MANAGE_MESSAGES, 2),
             role(g.bot_role_id, "claimbot", MEMBER_PERMISSIONS, 1, managed=True),
+            role(g.editor_role_id, "Editors", MANAGE_MESSAGES, 1),
         ]
 
     def permissions(self, g: Guild, user_id: str) -> int:
