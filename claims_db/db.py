@@ -31,6 +31,7 @@ from claims_db.models import (
     ExtractedStatement,
     Extraction,
     FactCheck,
+    Feed,
     Kind,
     LinkedArticle,
     LinkResult,
@@ -186,6 +187,7 @@ class ClaimsDB:
         self._by_url: dict[str, str] = {}
         for article in self._articles.values():
             self._remember_urls(article)
+        self._feeds: dict[str, Feed] = {f.id: f for f in store.feeds()}
 
     # -- opening and closing -------------------------------------------------
 
@@ -819,6 +821,58 @@ class ClaimsDB:
         self._store.delete_articles(article_ids, orphans)
         self._index.remove(statement_ids, orphans)
         return orphans
+
+    # -- feeds (polling lives in claims_db.feeds) --------------------------------------
+
+    def feeds(self) -> list[Feed]:
+        """Return the feeds this library follows, oldest first."""
+        with self._lock:
+            return sorted(self._feeds.values(), key=lambda f: (f.added_at, f.id))
+
+    def find_feed(self, ref: str) -> Feed | None:
+        """Return a feed by id, unique id prefix, or URL (any variant of it), or None."""
+        ref = ref.strip()
+        with self._lock:
+            if ref in self._feeds:
+                return self._feeds[ref]
+            key = url_key(ref)
+            if key is not None:
+                return next((f for f in self._feeds.values() if url_key(f.url) == key), None)
+            hits = [f for fid, f in self._feeds.items() if len(ref) >= 4 and fid.startswith(ref)]
+            return hits[0] if len(hits) == 1 else None
+
+    def save_feed(self, feed: Feed) -> None:
+        """Store a new or updated feed (written at once: feed state is small)."""
+        with self._lock:
+            self._store.put_feed(feed)
+            self._feeds[feed.id] = feed
+            self._store.commit()
+
+    def remove_feed(self, ref: str) -> Feed:
+        """Stop following a feed (its articles stay in the library)."""
+        with self._lock:
+            feed = self.find_feed(ref)
+            if feed is None:
+                raise NotFound(f"This library follows no feed {ref!r}.")
+            self._store.delete_feed(feed.id)
+            del self._feeds[feed.id]
+            self._store.commit()
+            return feed
+
+    def feed_articles_today(self, day: str) -> int:
+        """Return how many articles feeds added on ``day`` (an ISO date, UTC)."""
+        with self._lock:
+            stored_day, count = self._store.feed_quota()
+            return count if stored_day == day else 0
+
+    def count_feed_articles(self, day: str, added: int) -> None:
+        """Count articles feeds added on ``day`` towards the daily cap.
+
+        Staged, not written: the next write (the feed's state after the poll) carries it.
+        """
+        with self._lock:
+            stored_day, count = self._store.feed_quota()
+            self._store.put_feed_quota(day, (count if stored_day == day else 0) + added)
 
     # -- helpers -------------------------------------------------------------------
 

@@ -283,9 +283,11 @@ def make_session(
     return session
 
 
-async def _read_capped(response: aiohttp.ClientResponse, *, max_bytes: int) -> bytes:
+async def _read_capped(
+    response: aiohttp.ClientResponse, *, max_bytes: int, what: str = "page"
+) -> bytes:
     """Read the (decompressed) body in chunks, refusing it once it passes ``max_bytes``."""
-    too_large = InputTooLarge(f"The page is larger than {describe_size(max_bytes)}.")
+    too_large = InputTooLarge(f"The {what} is larger than {describe_size(max_bytes)}.")
     if response.content_length is not None and response.content_length > max_bytes:
         raise too_large
     chunks: list[bytes] = []
@@ -338,7 +340,8 @@ async def _fetch_hops(
             content_type = response.content_type.lower()
             if content_type not in content_types:
                 raise FetchFailed(_wrong_type(content_type, content_types))
-            body = await _read_capped(response, max_bytes=max_bytes)
+            what = "feed" if content_type in FEED_CONTENT_TYPES else "page"
+            body = await _read_capped(response, max_bytes=max_bytes, what=what)
             return _Raw(
                 str(response.url),
                 response.status,

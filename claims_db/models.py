@@ -218,3 +218,36 @@ class LinkResult:
     statements: int = 0
     speakers: tuple[tuple[str, int], ...] = ()  # main speakers, most quoted first
     reason: str | None = None  # why it was refused, for the person who added it
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """An RSS or Atom feed a library follows, with the state that makes polling polite."""
+
+    id: str  # hash of the feed's URL key
+    url: str
+    title: str | None = None
+    channel_id: int | None = None  # where the bot announces new articles
+    added_by: str | None = None
+    added_at: str = ""  # ISO timestamp, UTC
+    etag: str | None = None  # validators of the last answer, sent back on the next poll
+    last_modified: str | None = None
+    last_polled: str | None = None  # ISO timestamp of the last poll
+    next_poll: float = 0.0  # Unix time of the next poll (interval plus jitter)
+    failures: int = 0  # failed polls in a row
+    paused: str | None = None  # why polling stopped (after repeated failures)
+    last_error: str | None = None
+    seen: tuple[str, ...] = ()  # URL keys of items already handled, newest last (bounded)
+    added: int = 0  # articles this feed added, all time
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    """What one poll of a feed did."""
+
+    feed: Feed  # the state after the poll
+    results: tuple[LinkResult, ...] = ()  # one per new item tried
+    not_modified: bool = False  # the server answered 304 (or the same items again)
+    error: str | None = None  # why the poll failed, for the admins
+    paused_now: bool = False  # this failure paused the feed
+    capped: int = 0  # new items left for later by the daily cap

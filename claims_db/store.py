@@ -26,6 +26,7 @@ from claims_db.errors import ClaimsError, CorruptLibrary, LibraryInUse
 from claims_db.models import (
     Article,
     FactCheck,
+    Feed,
     Kind,
     SourceKind,
     Speaker,
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 
 _META, _ARTICLES, _STATEMENTS, _SPEAKERS = "_meta", "articles", "statements", "speakers"
+_FEEDS, _FEED_QUOTA = "feeds", "feed_quota"  # optional tables: older files simply lack them
 _R = TypeVar("_R")
 _open_paths: set[Path] = set()
 _open_paths_lock = threading.Lock()
@@ -254,6 +256,32 @@ class Store:
             self._db.table(_SPEAKERS).remove(doc_ids=doc_ids)
         self._dirty = True
 
+    # Feeds: a handful of small records, replaced whole (keyed by feed id).
+
+    def feeds(self) -> list[Feed]:
+        """Return every followed feed."""
+        return self._records(_FEEDS, _feed_from)
+
+    def put_feed(self, feed: Feed) -> None:
+        """Stage a new or updated feed."""
+        self._raw_table(_FEEDS)[feed.id] = _feed_to(feed)
+        self._dirty = True
+
+    def delete_feed(self, feed_id: str) -> None:
+        """Stage the removal of a feed."""
+        self._raw_table(_FEEDS).pop(feed_id, None)
+        self._dirty = True
+
+    def feed_quota(self) -> tuple[str, int]:
+        """Return (day, articles feeds added that day) for the daily cap."""
+        record = self._raw_table(_FEED_QUOTA).get("quota") or {}
+        return str(record.get("day", "")), int(record.get("count", 0))
+
+    def put_feed_quota(self, day: str, count: int) -> None:
+        """Stage the day's count of articles added from feeds."""
+        self._raw_table(_FEED_QUOTA)["quota"] = {"day": day, "count": count}
+        self._dirty = True
+
     def commit(self) -> None:
         """Write staged changes to disk crash-safely."""
         self._storage.flush()
@@ -394,4 +422,44 @@ def _speaker_from(d: dict[str, Any]) -> Speaker:
         aliases=tuple(d.get("aliases") or ()),
         roles=tuple(d.get("roles") or ()),
         kind=SpeakerKind(d.get("kind", "person")),
+    )
+
+
+def _feed_to(f: Feed) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "url": f.url,
+        "title": f.title,
+        "channel_id": f.channel_id,
+        "added_by": f.added_by,
+        "added_at": f.added_at,
+        "etag": f.etag,
+        "last_modified": f.last_modified,
+        "last_polled": f.last_polled,
+        "next_poll": f.next_poll,
+        "failures": f.failures,
+        "paused": f.paused,
+        "last_error": f.last_error,
+        "seen": list(f.seen),
+        "added": f.added,
+    }
+
+
+def _feed_from(d: dict[str, Any]) -> Feed:
+    return Feed(
+        id=d["id"],
+        url=d["url"],
+        title=d.get("title"),
+        channel_id=int(d["channel_id"]) if d.get("channel_id") is not None else None,
+        added_by=d.get("added_by"),
+        added_at=d.get("added_at", ""),
+        etag=d.get("etag"),
+        last_modified=d.get("last_modified"),
+        last_polled=d.get("last_polled"),
+        next_poll=float(d.get("next_poll", 0.0)),
+        failures=int(d.get("failures", 0)),
+        paused=d.get("paused"),
+        last_error=d.get("last_error"),
+        seen=tuple(d.get("seen") or ()),
+        added=int(d.get("added", 0)),
     )
