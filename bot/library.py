@@ -12,6 +12,7 @@ from claims_db.db import ClaimsDB
 from claims_db.models import (
     Answer,
     Article,
+    Feed,
     Kind,
     LinkedArticle,
     LinkResult,
@@ -87,6 +88,18 @@ class Library(Protocol):
 
     def lookup_link(self, text: str, *, statements: int = 3) -> LinkedArticle | None: ...
 
+    def feeds(self) -> list[Feed]: ...
+
+    def find_feed(self, ref: str) -> Feed | None: ...
+
+    def save_feed(self, feed: Feed) -> None: ...
+
+    def remove_feed(self, ref: str) -> Feed: ...
+
+    def feed_articles_today(self, day: str) -> int: ...
+
+    def count_feed_articles(self, day: str, added: int) -> None: ...
+
 
 Opener = Callable[[Path], Library]
 
@@ -115,6 +128,11 @@ class Libraries:
         self._open: dict[int, Library] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """Return whether close() has begun (no library opens any more)."""
+        return self._closed
 
     def path_for(self, guild_id: int) -> Path:
         """Return the library file of a guild (chosen from the id only, never from input)."""

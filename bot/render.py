@@ -17,6 +17,7 @@ import discord
 from claims_db.models import (
     Answer,
     Article,
+    Feed,
     Kind,
     LinkedArticle,
     LinkResult,
@@ -667,3 +668,88 @@ def links_report(results: Sequence[LinkResult], waiting: Sequence[str]) -> str:
             break
         text += "\n" + line
     return clamp(text, CONTENT)
+
+
+# ---- feeds -----------------------------------------------------------------------------------
+
+
+def _feed_name(feed: Feed) -> str:
+    return safe(one_line(feed.title), 120) if feed.title else _bare_link(feed.url)
+
+
+def added_line(result: LinkResult) -> str:
+    """Render "Added: title — N statements, main speakers" for one article from a feed."""
+    article = result.article
+    assert article is not None
+    title = link(one_line(article.title or "Untitled article"), article.url or result.url, 400)
+    noun = "statement" if result.statements == 1 else "statements"
+    line = f"Added: {title} — {result.statements} {noun}"
+    if result.speakers:
+        line += ", " + ", ".join(safe(one_line(name), 60) for name, _ in result.speakers)
+    return clamp(line, 700)
+
+
+def feed_announcements(feed: Feed, results: Sequence[LinkResult]) -> list[str]:
+    """Render the messages announcing a poll's new articles (each within the content limit)."""
+    lines = [added_line(r) for r in results if r.outcome is Outcome.ADDED and r.article]
+    messages: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > CONTENT:
+            messages.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        messages.append(current)
+    return messages
+
+
+def feed_paused(feed: Feed) -> str:
+    """Tell the server's admins that a feed was paused, why, and how to resume it."""
+    reason = one_line(feed.paused or feed.last_error or "it kept failing")
+    return clamp(
+        f"⚠ I paused the feed {_feed_name(feed)} ({_bare_link(feed.url)}): {safe(reason, 400)}. "
+        "Someone with Manage Server can resume it with `/feed add` or drop it with `/feed remove`.",
+        CONTENT,
+    )
+
+
+def feed_followed(feed: Feed, *, is_new: bool, channel_id: int | None) -> str:
+    """Confirm that a feed is followed, and where its articles are announced."""
+    where = f" New articles are announced in <#{channel_id}>." if channel_id else ""
+    verb = "Now following" if is_new else "Following again"
+    return clamp(f"{verb} {_feed_name(feed)} ({_bare_link(feed.url)}).{where}", CONTENT)
+
+
+def feeds_pages(feeds: Sequence[Feed]) -> list[Message]:
+    """Render the server's feeds with their state, as pages."""
+    lines = []
+    for feed in feeds:
+        if feed.paused:
+            state = f"⏸ paused: {safe(one_line(feed.paused), 300)}"
+        elif feed.last_error:
+            state = f"last poll failed: {safe(one_line(feed.last_error), 200)}"
+        else:
+            state = f"{feed.added} articles added"
+        where = f" · <#{feed.channel_id}>" if feed.channel_id else ""
+        polled = (
+            f" · polled {safe(feed.last_polled, 40)}" if feed.last_polled else " · not polled yet"
+        )
+        lines.append(
+            f"**{_feed_name(feed)}** {_bare_link(feed.url)}\n{state}{where}{polled} · id "
+            f"`{plain(feed.id, 20)}`"
+        )
+    empty = "This server follows no feed yet. Someone with Manage Server can `/feed add` one."
+    return _list_pages(f"Feeds ({len(feeds)})", lines, empty=empty, per_page=PAGE_ITEMS)
+
+
+def feed_removed(feed: Feed) -> str:
+    """Say that a feed is no longer followed."""
+    return clamp(
+        f"No longer following {_feed_name(feed)}; its articles stay in the library.", CONTENT
+    )
+
+
+def feed_choice_name(feed: Feed) -> str:
+    """Name a feed in autocomplete."""
+    return choice(f"{feed.title or feed.url} · {feed.url}")

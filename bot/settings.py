@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     ingest_cooldown_seconds: float = Field(default=3600.0, gt=0)
     max_attachment_bytes: int = Field(default=2_000_000, ge=1)
     page_timeout_seconds: float = Field(default=180.0, gt=0)
+    feed_poll_seconds: float = Field(default=1800.0, gt=0)
+    feed_check_seconds: float = Field(default=60.0, gt=0)
+    feed_daily_cap: int = Field(default=100, ge=1)
+    max_feeds: int = Field(default=20, ge=1)
     log_level: str = "INFO"
 
     @property

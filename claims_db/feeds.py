@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import feedparser
 
@@ -30,7 +30,30 @@ from claims_db.urls import url_key
 if TYPE_CHECKING:
     import aiohttp
 
-    from claims_db.db import ClaimsDB
+
+class FeedLibrary(Protocol):
+    """What following feeds needs of a library (``ClaimsDB`` has it all)."""
+
+    def feeds(self) -> list[Feed]: ...
+
+    def find_feed(self, ref: str) -> Feed | None: ...
+
+    def save_feed(self, feed: Feed) -> None: ...
+
+    def feed_articles_today(self, day: str) -> int: ...
+
+    def count_feed_articles(self, day: str, added: int) -> None: ...
+
+    async def add_link(
+        self,
+        url: str,
+        *,
+        added_by: str | None = None,
+        allow_private: bool = False,
+        allow_loopback: bool = False,
+        session: aiohttp.ClientSession | None = None,
+    ) -> LinkResult: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +163,7 @@ def _today(now: float) -> str:
 
 
 async def follow(
-    db: ClaimsDB,
+    db: FeedLibrary,
     url: str,
     *,
     options: FetchOptions,
@@ -204,7 +227,7 @@ async def follow(
     return feed, True
 
 
-def due_feeds(db: ClaimsDB, *, now: float) -> list[Feed]:
+def due_feeds(db: FeedLibrary, *, now: float) -> list[Feed]:
     """Return the feeds whose next poll time has come (paused ones never are)."""
     return sorted(
         (f for f in db.feeds() if f.paused is None and f.next_poll <= now),
@@ -217,7 +240,7 @@ def _next_poll(now: float, interval: float, jitter: float, rng: Callable[[], flo
 
 
 async def poll(
-    db: ClaimsDB,
+    db: FeedLibrary,
     feed: Feed,
     *,
     options: FetchOptions,
@@ -291,7 +314,10 @@ async def poll(
         etag=None if waiting else response.etag,
         last_modified=None if waiting else response.last_modified,
     )
-    await asyncio.to_thread(db.save_feed, state)
+    if db.find_feed(feed.id) is None:
+        log.info("feed %s was removed while it was polled; its state is dropped", feed.id)
+    else:
+        await asyncio.to_thread(db.save_feed, state)
     log.info(
         "polled feed %s: %d new item(s), %d added, %d waiting", feed.id, len(fresh), added, waiting
     )
@@ -299,7 +325,7 @@ async def poll(
 
 
 async def _failed(
-    db: ClaimsDB, feed: Feed, reason: str, now: float, next_poll: float
+    db: FeedLibrary, feed: Feed, reason: str, now: float, next_poll: float
 ) -> PollResult:
     failures = feed.failures + 1
     paused = failures >= MAX_FAILURES
