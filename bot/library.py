@@ -62,6 +62,7 @@ class Library(Protocol):
         allow_private: bool = False,
         allow_loopback: bool = False,
         session: aiohttp.ClientSession | None = None,
+        commit: bool = True,
     ) -> LinkResult: ...
 
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]: ...
@@ -99,6 +100,8 @@ class Library(Protocol):
     def feed_articles_today(self, day: str) -> int: ...
 
     def count_feed_articles(self, day: str, added: int) -> None: ...
+
+    def commit(self) -> None: ...
 
 
 Opener = Callable[[Path], Library]

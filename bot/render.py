@@ -490,9 +490,11 @@ HELP_TEXT = (
     ("/speakers", "Everyone quoted in this server's library."),
     ("/articles", "The articles in this server's library, newest first."),
     ("/article", "One article's statements in reading order."),
-    ("/ingest", "Add an article from a link, a .txt/.md/.html file or pasted text (moderators)."),
+    ("/ingest", "Add articles from up to 10 links, a .txt/.md/.html file or pasted text."),
     ("/remove", "Remove an article from the library (Manage Server)."),
+    ("/feed", "Follow RSS/Atom feeds: add, list, remove (Manage Server)."),
     ("Find sources", "Right-click a message → Apps → Find sources: statements close to it."),
+    ("Add to library", "Right-click a message → Apps → Add to library: adds its links."),
     ("@mention", "Mention me with a question, e.g. “@claimbot what did Noem say about FEMA?”"),
 )
 

@@ -292,8 +292,14 @@ class ClaimsDB:
         allow_private: bool = False,
         allow_loopback: bool = False,
         session: aiohttp.ClientSession | None = None,
+        commit: bool = True,
     ) -> LinkResult:
-        """Add one link and say what happened (added / already known / refused and why)."""
+        """Add one link and say what happened (added / already known / refused and why).
+
+        With ``commit=False`` the article is staged and the next write carries it (a feed
+        poll writes once for all its items). Everything that takes the library's lock runs
+        in a thread, so the event loop never waits on a write in progress.
+        """
         try:
             article, is_new = await self._add_url(
                 url,
@@ -301,9 +307,13 @@ class ClaimsDB:
                 allow_private=allow_private,
                 allow_loopback=allow_loopback,
                 session=session,
+                commit=commit,
             )
         except ClaimsError as exc:
             return LinkResult(url, Outcome.REFUSED, reason=str(exc) or "It could not be added.")
+        return await asyncio.to_thread(self._link_result, url, article, is_new)
+
+    def _link_result(self, url: str, article: Article, is_new: bool) -> LinkResult:
         with self._lock:
             stored = [self._statements[sid] for sid in self._by_article.get(article.id, [])]
         speakers = Counter(s.speaker for s in stored if s.speaker and s.kind is not Kind.CLAIM)
@@ -323,26 +333,29 @@ class ClaimsDB:
         allow_private: bool,
         allow_loopback: bool,
         session: aiohttp.ClientSession | None,
+        commit: bool = True,
     ) -> tuple[Article, bool]:
         from claims_db.fetch import check_url, fetch_page  # aiohttp is only needed for URLs
 
-        known = self.article_for_url(url)
+        known = await asyncio.to_thread(self.article_for_url, url)
         if known is not None:
             return known, False  # the same link again (or a variant of it): nothing to fetch
         check_url(url, allow_private=allow_private, allow_loopback=allow_loopback)
         page = await fetch_page(
             url, session=session, allow_private=allow_private, allow_loopback=allow_loopback
         )
-        return await asyncio.to_thread(self._add_page, page.text, page.url, page.is_html, added_by)
+        return await asyncio.to_thread(
+            self._add_page, page.text, page.url, page.is_html, added_by, commit
+        )
 
     def _add_page(
-        self, body: str, url: str, is_html: bool, added_by: str | None
+        self, body: str, url: str, is_html: bool, added_by: str | None, commit: bool = True
     ) -> tuple[Article, bool]:
         if is_html:
             doc = text_mod.document_from_html(body, url=url)
         else:
             doc = text_mod.document_from_text(body, url=url)
-        return self._add_document(doc, source=SourceKind.URL, added_by=added_by)
+        return self._add_document(doc, source=SourceKind.URL, added_by=added_by, commit=commit)
 
     def add_document(
         self,
@@ -858,6 +871,11 @@ class ClaimsDB:
             del self._feeds[feed.id]
             self._store.commit()
             return feed
+
+    def commit(self) -> None:
+        """Write what is staged (articles added with ``commit=False``)."""
+        with self._lock:
+            self._store.commit()
 
     def feed_articles_today(self, day: str) -> int:
         """Return how many articles feeds added on ``day`` (an ISO date, UTC)."""

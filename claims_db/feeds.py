@@ -44,6 +44,8 @@ class FeedLibrary(Protocol):
 
     def count_feed_articles(self, day: str, added: int) -> None: ...
 
+    def commit(self) -> None: ...
+
     async def add_link(
         self,
         url: str,
@@ -52,6 +54,7 @@ class FeedLibrary(Protocol):
         allow_private: bool = False,
         allow_loopback: bool = False,
         session: aiohttp.ClientSession | None = None,
+        commit: bool = True,
     ) -> LinkResult: ...
 
 
@@ -179,7 +182,7 @@ async def follow(
     it (the channel may change).
     """
     check_url(url, allow_private=options.allow_private, allow_loopback=options.allow_loopback)
-    existing = db.find_feed(url)
+    existing = await asyncio.to_thread(db.find_feed, url)
     if (
         existing is not None
         and existing.paused is None
@@ -285,7 +288,7 @@ async def poll(
         key = url_key(item.link)
         if key is not None and key not in seen and all(url_key(f.link) != key for f in fresh):
             fresh.append(item)
-    left = max(0, daily_cap - db.feed_articles_today(_today(now)))
+    left = max(0, daily_cap - await asyncio.to_thread(db.feed_articles_today, _today(now)))
     results: list[LinkResult] = []
     tried: list[str] = []
     for item in fresh:
@@ -297,6 +300,7 @@ async def poll(
             allow_private=options.allow_private,
             allow_loopback=options.allow_loopback,
             session=options.session,
+            commit=False,  # the feed's state below writes the poll's articles in one go
         )
         results.append(result)
         tried.append(url_key(item.link) or item.link)
@@ -314,8 +318,9 @@ async def poll(
         etag=None if waiting else response.etag,
         last_modified=None if waiting else response.last_modified,
     )
-    if db.find_feed(feed.id) is None:
+    if await asyncio.to_thread(db.find_feed, feed.id) is None:
         log.info("feed %s was removed while it was polled; its state is dropped", feed.id)
+        await asyncio.to_thread(db.commit)
     else:
         await asyncio.to_thread(db.save_feed, state)
     log.info(
