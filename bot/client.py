@@ -32,14 +32,16 @@ COGS = (
     "bot.cogs.sources",
     "bot.cogs.links",
     "bot.cogs.feeds",
+    "bot.cogs.watch",
 )
 
 
-def intents() -> discord.Intents:
-    """Return the non-privileged intents the bot needs (no message content, no members)."""
+def intents(*, message_content: bool = False) -> discord.Intents:
+    """Return the intents the bot needs: no privileged one unless watch mode asks for content."""
     wanted = discord.Intents.none()
     wanted.guilds = True
     wanted.guild_messages = True
+    wanted.message_content = message_content
     return wanted
 
 
@@ -62,7 +64,7 @@ class ClaimBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
-            intents=intents(),
+            intents=intents(message_content=settings.watch_mode),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=ClaimTree,
         )

@@ -103,6 +103,10 @@ class Library(Protocol):
 
     def commit(self) -> None: ...
 
+    def watched_channels(self) -> frozenset[int]: ...
+
+    def set_watched(self, channel_id: int, *, watched: bool) -> None: ...
+
 
 Opener = Callable[[Path], Library]
 

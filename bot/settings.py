@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     feed_check_seconds: float = Field(default=60.0, gt=0)
     feed_daily_cap: int = Field(default=100, ge=1)
     max_feeds: int = Field(default=20, ge=1)
+    watch_mode: bool = False
+    watch_daily_cap: int = Field(default=20, ge=1)
     log_level: str = "INFO"
 
     @property

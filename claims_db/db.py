@@ -872,6 +872,22 @@ class ClaimsDB:
             self._store.commit()
             return feed
 
+    def watched_channels(self) -> frozenset[int]:
+        """Return the channels whose posted links the bot adds (watch mode)."""
+        with self._lock:
+            return frozenset(self._store.watched_channels())
+
+    def set_watched(self, channel_id: int, *, watched: bool) -> None:
+        """Turn watch mode on or off for one channel."""
+        with self._lock:
+            channels = set(self._store.watched_channels())
+            if watched:
+                channels.add(channel_id)
+            else:
+                channels.discard(channel_id)
+            self._store.put_watched_channels(sorted(channels))
+            self._store.commit()
+
     def commit(self) -> None:
         """Write what is staged (articles added with ``commit=False``)."""
         with self._lock:

@@ -39,7 +39,11 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 
 _META, _ARTICLES, _STATEMENTS, _SPEAKERS = "_meta", "articles", "statements", "speakers"
-_FEEDS, _FEED_QUOTA = "feeds", "feed_quota"  # optional tables: older files simply lack them
+_FEEDS, _FEED_QUOTA, _WATCH = (
+    "feeds",
+    "feed_quota",
+    "watch",
+)  # optional tables: older files simply lack them
 _R = TypeVar("_R")
 _open_paths: set[Path] = set()
 _open_paths_lock = threading.Lock()
@@ -280,6 +284,16 @@ class Store:
     def put_feed_quota(self, day: str, count: int) -> None:
         """Stage the day's count of articles added from feeds."""
         self._raw_table(_FEED_QUOTA)["quota"] = {"day": day, "count": count}
+        self._dirty = True
+
+    def watched_channels(self) -> list[int]:
+        """Return the channels whose posted links are added (watch mode)."""
+        record = self._raw_table(_WATCH).get("channels") or {}
+        return [int(c) for c in record.get("ids") or ()]
+
+    def put_watched_channels(self, channel_ids: list[int]) -> None:
+        """Stage the set of watched channels."""
+        self._raw_table(_WATCH)["channels"] = {"ids": sorted(set(channel_ids))}
         self._dirty = True
 
     def commit(self) -> None:

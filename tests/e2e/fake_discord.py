@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote
 
 import discord
 import discord.gateway
@@ -482,6 +483,7 @@ class FakeDiscord:
         self.late_callbacks: list[Interaction] = []
         self.pages: dict[str, tuple[int, str, bytes]] = {}
         self.etags: dict[str, str] = {}
+        self.reactions: list[tuple[str, str]] = []  # (message id, emoji) the bot added
         self.not_modified: list[str] = []  # paths answered 304
         self.files: dict[str, FakeFile] = {}
         self.identify: dict[str, Any] | None = None
@@ -1191,6 +1193,11 @@ class FakeDiscord:
         if guild is None:
             self._violate(route, [f"unknown channel {channel_id}"])
             return _error(404, 10003, "Unknown Channel")
+        if len(rest) == 4 and rest[1] == "reactions" and rest[3] == "@me" and method == "PUT":
+            if rest[0] not in self.messages:
+                return _error(404, 10008, "Unknown Message")
+            self.reactions.append((rest[0], unquote(rest[2])))
+            return web.Response(status=204)
         if method == "POST" and not rest:
             payload, files = await self._read_payload(request)
             problems = validate_message(payload)

@@ -8,6 +8,7 @@ import discord
 from fake_discord import MANAGE_GUILD, FakeDiscord, StartBot, message_text
 
 EXPECTED_SLASH = {
+    "watch",
     "ask",
     "ingest",
     "quotes",
