@@ -543,10 +543,10 @@ def verdict_label(answer: Answer) -> str:
     check = answer.statement.fact_check
     if check is None:
         return ""
-    who = check.reviewer or answer.article.publisher or "A fact-checker"
+    who = clamp(one_line(check.reviewer or answer.article.publisher or "A fact-checker"), 80)
     date = check.published or answer.article.published
     when = f" ({date})" if date else ""
-    return one_line(f"{who} rated this: {check.verdict}{when}")
+    return f"{who} rated this: {clamp(one_line(check.verdict), 150)}{when}"
 
 
 def _appears_in(answer: Answer, limit: int) -> str:
