@@ -513,6 +513,9 @@ def _cmd_feed_poll(args: argparse.Namespace) -> int:
             continue
         added = [r for r in result.results if r.outcome is Outcome.ADDED]
         print(f"{feed.url}: {len(added)} added, {len(result.results) - len(added)} skipped")
+        for item in result.results:
+            if item.outcome is Outcome.REFUSED:
+                print(f"  Refused: {item.url} — {item.reason}")
         for item in added:
             assert item.article is not None
             speakers = ", ".join(name for name, _ in item.speakers)

@@ -24,6 +24,7 @@ from claims_db import text as text_mod
 from claims_db.errors import ClaimsError, InputTooLarge, NotFound, UnsupportedFile
 from claims_db.extract import EXTRACTOR_VERSION, extract
 from claims_db.models import (
+    Added,
     Answer,
     Article,
     Document,
@@ -39,6 +40,7 @@ from claims_db.models import (
     Outcome,
     SourceKind,
     Speaker,
+    SpeakerLookup,
     Statement,
 )
 from claims_db.search import SearchIndex
@@ -51,6 +53,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIN_SPEAKER_SCORE: Final = 0.5
+# A typed name is ambiguous when another speaker scores within this of the best one.
+SPEAKER_TIE: Final = 0.1
+SPELLING_MARGIN: Final = 8.0  # points of rapidfuzz ratio that make one spelling clearly closer
 MAX_QUESTION_CHARS: Final = 4000  # Discord's longest message; a question is never longer
 
 
@@ -242,10 +247,25 @@ class ClaimsDB:
         added_by: str | None = None,
     ) -> Article:
         """Add pasted text; its first line is the title unless ``title`` is given."""
+        return self.ingest_text(
+            text, title=title, url=url, published=published, publisher=publisher, added_by=added_by
+        ).article
+
+    def ingest_text(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+        publisher: str | None = None,
+        added_by: str | None = None,
+    ) -> Added:
+        """Add pasted text like :meth:`add_text`, saying whether the article was new."""
         doc = text_mod.document_from_text(
             text, title=title, url=url, published=published, publisher=publisher
         )
-        return self.add_document(doc, source=SourceKind.TEXT, added_by=added_by)
+        return self._add(doc, source=SourceKind.TEXT, added_by=added_by)
 
     def add_html(
         self, html: str, *, url: str | None = None, added_by: str | None = None
@@ -262,8 +282,12 @@ class ClaimsDB:
 
     def add_bytes(self, data: bytes, *, filename: str, added_by: str | None = None) -> Article:
         """Add an uploaded file's content; its suffix picks the reader."""
+        return self.ingest_bytes(data, filename=filename, added_by=added_by).article
+
+    def ingest_bytes(self, data: bytes, *, filename: str, added_by: str | None = None) -> Added:
+        """Add an uploaded file like :meth:`add_bytes`, saying whether the article was new."""
         doc = text_mod.document_from_bytes(data, filename=filename)
-        return self.add_document(doc, source=SourceKind.FILE, added_by=added_by)
+        return self._add(doc, source=SourceKind.FILE, added_by=added_by)
 
     async def add_url(
         self,
@@ -275,14 +299,32 @@ class ClaimsDB:
         session: aiohttp.ClientSession | None = None,
     ) -> Article:
         """Fetch a web page (guarded against private addresses) and add its article."""
-        article, _ = await self._add_url(
+        added = await self.ingest_url(
             url,
             added_by=added_by,
             allow_private=allow_private,
             allow_loopback=allow_loopback,
             session=session,
         )
-        return article
+        return added.article
+
+    async def ingest_url(
+        self,
+        url: str,
+        *,
+        added_by: str | None = None,
+        allow_private: bool = False,
+        allow_loopback: bool = False,
+        session: aiohttp.ClientSession | None = None,
+    ) -> Added:
+        """Fetch and add a web page like :meth:`add_url`, saying whether the article was new."""
+        return await self._add_url(
+            url,
+            added_by=added_by,
+            allow_private=allow_private,
+            allow_loopback=allow_loopback,
+            session=session,
+        )
 
     async def add_link(
         self,
@@ -301,7 +343,7 @@ class ClaimsDB:
         in a thread, so the event loop never waits on a write in progress.
         """
         try:
-            article, is_new = await self._add_url(
+            added = await self._add_url(
                 url,
                 added_by=added_by,
                 allow_private=allow_private,
@@ -311,15 +353,16 @@ class ClaimsDB:
             )
         except ClaimsError as exc:
             return LinkResult(url, Outcome.REFUSED, reason=str(exc) or "It could not be added.")
-        return await asyncio.to_thread(self._link_result, url, article, is_new)
+        return await asyncio.to_thread(self._link_result, url, added)
 
-    def _link_result(self, url: str, article: Article, is_new: bool) -> LinkResult:
+    def _link_result(self, url: str, added: Added) -> LinkResult:
+        article = added.article
         with self._lock:
             stored = [self._statements[sid] for sid in self._by_article.get(article.id, [])]
         speakers = Counter(s.speaker for s in stored if s.speaker and s.kind is not Kind.CLAIM)
         return LinkResult(
             url,
-            Outcome.ADDED if is_new else Outcome.KNOWN,
+            Outcome.ADDED if added.is_new else Outcome.KNOWN,
             article=article,
             statements=len(stored),
             speakers=tuple(speakers.most_common(3)),
@@ -334,12 +377,12 @@ class ClaimsDB:
         allow_loopback: bool,
         session: aiohttp.ClientSession | None,
         commit: bool = True,
-    ) -> tuple[Article, bool]:
+    ) -> Added:
         from claims_db.fetch import check_url, fetch_page  # aiohttp is only needed for URLs
 
         known = await asyncio.to_thread(self.article_for_url, url)
         if known is not None:
-            return known, False  # the same link again (or a variant of it): nothing to fetch
+            return Added(known, is_new=False)  # the same link again (or a variant of it)
         check_url(url, allow_private=allow_private, allow_loopback=allow_loopback)
         page = await fetch_page(
             url, session=session, allow_private=allow_private, allow_loopback=allow_loopback
@@ -350,12 +393,12 @@ class ClaimsDB:
 
     def _add_page(
         self, body: str, url: str, is_html: bool, added_by: str | None, commit: bool = True
-    ) -> tuple[Article, bool]:
+    ) -> Added:
         if is_html:
             doc = text_mod.document_from_html(body, url=url)
         else:
             doc = text_mod.document_from_text(body, url=url)
-        return self._add_document(doc, source=SourceKind.URL, added_by=added_by, commit=commit)
+        return self._add(doc, source=SourceKind.URL, added_by=added_by, commit=commit)
 
     def add_document(
         self,
@@ -366,22 +409,21 @@ class ClaimsDB:
         commit: bool = True,
     ) -> Article:
         """Extract and store one document; an article already stored is returned as is."""
-        return self._add_document(doc, source=source, added_by=added_by, commit=commit)[0]
+        return self._add(doc, source=source, added_by=added_by, commit=commit).article
 
-    def _add_document(
+    def _add(
         self,
         doc: Document,
         *,
         source: SourceKind,
         added_by: str | None = None,
         commit: bool = True,
-    ) -> tuple[Article, bool]:
-        """Add a document; return the article and whether it is new to the library."""
+    ) -> Added:
         article_id = article_id_for(doc.text)
         with self._lock:
             known = self._articles.get(article_id)
         if known is not None:
-            return known, False
+            return Added(known, is_new=False)
         extraction = extract(doc.text, title=doc.title)
         article = Article(
             id=article_id,
@@ -400,12 +442,12 @@ class ClaimsDB:
         with self._lock:
             known = self._articles.get(article_id)
             if known is not None:
-                return known, False
+                return Added(known, is_new=False)
             count = self._put(article, extraction)
             if commit:
                 self._commit_or_roll_back(article_id)
         log.info("added article %s (%d statements)", article_id, count)
-        return article, True
+        return Added(article, is_new=True)
 
     def _put(self, article: Article, extraction: Extraction) -> int:
         """Stage an article with its extracted statements and speakers; return the count."""
@@ -735,8 +777,52 @@ class ClaimsDB:
             found = self._index.find_speakers(speaker, limit=1)
             if not found or found[0][1] < MIN_SPEAKER_SCORE:
                 return []
-            matches = self._index.quotes(found[0][0], topic=topic, limit=limit)
+            return self.speaker_quotes(found[0][0], topic=topic, limit=limit)
+
+    def resolve_speaker(self, name: str, *, limit: int = 5) -> SpeakerLookup:
+        """Say who a typed name means: one speaker, or the close candidates when it is ambiguous.
+
+        A name that is exactly one speaker's name or alias resolves to that speaker. Otherwise
+        the best fuzzy match resolves only when no other speaker scores about as well.
+        """
+        with self._lock:
+            found = [
+                (self._speakers[sid], score)
+                for sid, score in self._index.find_speakers(name, limit=limit)
+                if score >= MIN_SPEAKER_SCORE and sid in self._speakers
+            ]
+            if not found:
+                return SpeakerLookup(None, ())
+            key = _name_key(name)
+            exact = [sp for sp, _ in found if key in {_name_key(n) for n in (sp.name, *sp.aliases)}]
+            if len(exact) == 1:
+                return SpeakerLookup(exact[0], (exact[0],))
+            best = found[0][1]
+            close = [sp for sp, score in found if score >= best - SPEAKER_TIE]
+            if len(close) > 1:
+                # Among equal index scores, the name spelt most like what was typed wins
+                # ("Roy Whitfeld" is Roy Whitfield); an equal tie ("Whitfield") stays open.
+                alike = {sp.id: _spelling_likeness(key, sp) for sp in close}
+                close.sort(key=lambda sp: -alike[sp.id])
+                if alike[close[0].id] - alike[close[1].id] >= SPELLING_MARGIN:
+                    return SpeakerLookup(close[0], tuple(close))
+                return SpeakerLookup(None, tuple(close))
+            return SpeakerLookup(close[0], tuple(close))
+
+    def speaker_quotes(
+        self, speaker_id: str, *, topic: str | None = None, limit: int = 50
+    ) -> list[Answer]:
+        """Return one speaker's statements (by id), ranked by ``topic`` when given."""
+        with self._lock:
+            matches = self._index.quotes(speaker_id, topic=topic, limit=limit)
             return [self._answer(m) for m in matches if m.statement_id in self._statements]
+
+    def answer_for(self, statement_id: str, *, contradicts: bool = False) -> Answer:
+        """Return a stored statement as an answer (for a "cite" or "more" request later on)."""
+        with self._lock:
+            if statement_id not in self._statements:
+                raise NotFound("That statement is no longer in this library.")
+            return self._answer(Match(statement_id, 0.0, contradicts=contradicts))
 
     def speakers(self) -> list[Speaker]:
         """Return every speaker, most quoted first."""
@@ -937,13 +1023,9 @@ def _fold(text: str) -> str:
 
 
 def _keys_of(article: Article) -> list[str]:
-    """Return the URL keys an article is found by (its URL; the canonical when stored)."""
-    keys = []
-    for url in (article.url, getattr(article, "canonical_url", None)):
-        key = url_key(url) if url else None
-        if key is not None:
-            keys.append(key)
-    return keys
+    """Return the URL keys an article is found by: its URL (an upload's canonical link)."""
+    key = url_key(article.url) if article.url else None
+    return [key] if key is not None else []
 
 
 def _fact_check_spans(text: str, checks: Iterable[FactCheck]) -> list[tuple[int, FactCheck]]:
@@ -984,6 +1066,11 @@ def _fact_check_statement(article: Article, start: int, check: FactCheck) -> Sta
         cue="rated",
         fact_check=check,
     )
+
+
+def _spelling_likeness(typed_key: str, speaker: Speaker) -> float:
+    """Return how closely a typed name is spelt like a speaker's name or aliases (0-100)."""
+    return max(fuzz.ratio(typed_key, _name_key(n)) for n in (speaker.name, *speaker.aliases))
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

@@ -251,3 +251,19 @@ class PollResult:
     error: str | None = None  # why the poll failed, for the admins
     paused_now: bool = False  # this failure paused the feed
     capped: int = 0  # new items left for later by the daily cap
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """The result of adding an article: the stored article, and whether it was new."""
+
+    article: Article
+    is_new: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerLookup:
+    """What a typed name resolves to: one speaker, or the candidates when it is ambiguous."""
+
+    speaker: Speaker | None  # None when nobody matches, or when several match about equally
+    candidates: tuple[Speaker, ...] = ()  # best first; holds ``speaker`` when resolved

@@ -16,7 +16,7 @@ from bot import errors, render
 from bot.checks import give_back_ingest_budget, ingest_permission, take_ingest_budget
 from bot.cogs._common import added_by, fetch_options, library
 from claims_db.errors import ClaimsError, InputTooLarge
-from claims_db.models import Article, Kind, LinkResult, Outcome
+from claims_db.models import Added, Kind, LinkResult, Outcome
 from claims_db.text import SUPPORTED_SUFFIXES
 from claims_db.urls import url_key
 
@@ -133,20 +133,21 @@ class Ingest(commands.Cog):
             if result.article is None:
                 await errors.tell(interaction, result.reason or "That link could not be added.")
                 return
-            article = result.article
+            added = Added(result.article, is_new=result.outcome is Outcome.ADDED)
         else:
             try:
-                article = await self._add_one(interaction, lib, file, text, title, who)
+                added = await self._add_one(interaction, lib, file, text, title, who)
             except ClaimsError:
                 give_back_ingest_budget(interaction, 1)
                 raise
         log.info(
-            "guild %s: user %s added article %s",
+            "guild %s: user %s %s article %s",
             interaction.guild_id,
             interaction.user.id,
-            article.id,
+            "added" if added.is_new else "re-sent known",
+            added.article.id,
         )
-        await self._summarise(interaction, lib, article)
+        await self._summarise(interaction, lib, added)
 
     async def _add_one(
         self,
@@ -156,12 +157,12 @@ class Ingest(commands.Cog):
         text: str | None,
         title: str | None,
         who: str,
-    ) -> Article:
+    ) -> Added:
         if file is not None:
             return await self._add_file(interaction, lib, file, who)
         await interaction.edit_original_response(content=render.progress("Extracting statements…"))
         return await asyncio.to_thread(
-            lib.add_text, cast(str, text), title=title.strip() if title else None, added_by=who
+            lib.ingest_text, cast(str, text), title=title.strip() if title else None, added_by=who
         )
 
     async def _add_links(
@@ -197,23 +198,24 @@ class Ingest(commands.Cog):
 
     async def _add_file(
         self, interaction: discord.Interaction, lib: Library, file: discord.Attachment, who: str
-    ) -> Article:
+    ) -> Added:
         await interaction.edit_original_response(content=render.progress("Reading the file…"))
         data = await file.read()
         limit = self.bot.settings.max_attachment_bytes
         if len(data) > limit:  # the announced size is the uploader's word
             raise InputTooLarge(f"That file is larger than {limit // 1000} KB.")
         await interaction.edit_original_response(content=render.progress("Extracting statements…"))
-        return await asyncio.to_thread(lib.add_bytes, data, filename=file.filename, added_by=who)
+        return await asyncio.to_thread(lib.ingest_bytes, data, filename=file.filename, added_by=who)
 
     async def _summarise(
-        self, interaction: discord.Interaction, lib: Library, article: Article
+        self, interaction: discord.Interaction, lib: Library, added: Added
     ) -> None:
+        article = added.article
         statements = await asyncio.to_thread(lib.statements, article.id)
         found = Counter(statement.kind for statement in statements)
         counts = {kind: found.get(kind, 0) for kind in Kind}
         speakers = main_speakers([statement.speaker for statement in statements])
-        summary = render.ingest_summary(article, counts, speakers)
+        summary = render.ingest_summary(article, counts, speakers, is_new=added.is_new)
         await interaction.edit_original_response(content=summary.content, embeds=summary.embeds)
 
 

@@ -105,6 +105,9 @@ def article_html(n: int, *, town: str = "Ashby", outlet: str = "The Ashby Gazett
         f"<p>The {town} board met on Thursday to discuss plan number {n} for the river path.</p>"
         f"<p>“We will decide on plan {n} before the summer,” board member Alma Testperson{n:03d} "
         "said.</p>"
-        f"<p>Testperson{n:03d} said plan {n} would cost less than last year's.</p>"
+        f"<p>Testperson{n:03d} said plan {n} would cost less than last year's, because the "
+        "county had already paid for the bridge over the creek and the gravel for the path.</p>"
+        f"<p>Residents who walk the river path every morning told the board that plan {n} "
+        "should keep the old oak trees near the mill and add benches for older walkers.</p>"
         "</article></body></html>"
     )
