@@ -826,6 +826,12 @@ def _bare_link(url: str) -> str:
     return f"<{target}>" if target else safe(one_line(url), 300)
 
 
+def ignored_fact_checks(count: int) -> str:
+    """Say that malformed fact-check blocks of a page were left out (nothing of them stored)."""
+    blocks = "block was" if count == 1 else "blocks were"
+    return f"⚠ {count} fact-check (ClaimReview) {blocks} malformed and ignored: no verdict stored."
+
+
 def link_line(result: LinkResult) -> str:
     """Render one line of what adding a link did: added with N statements, known, refused."""
     article = result.article
@@ -839,6 +845,8 @@ def link_line(result: LinkResult) -> str:
     line = f"✅ {title} — added with {result.statements} {noun}"
     if result.speakers:
         line += ", " + ", ".join(safe(one_line(name), 60) for name, _ in result.speakers)
+    if result.ignored_fact_checks:
+        line = clamp(line, 480) + " " + ignored_fact_checks(result.ignored_fact_checks)
     return clamp(line, 600)
 
 

@@ -126,7 +126,7 @@ def fact_check_from(item: dict[str, Any], *, page_url: str | None = None) -> Fac
     )
 
 
-def _json_ld_items(root: Any) -> Iterator[dict[str, Any]]:
+def _json_ld_items(root: Any, broken: list[int]) -> Iterator[dict[str, Any]]:
     for script in root.iterfind(".//script"):
         kind = (script.get("type") or "").strip().lower()
         if kind != "application/ld+json":
@@ -140,6 +140,8 @@ def _json_ld_items(root: Any) -> Iterator[dict[str, Any]]:
             data = json.loads(raw)
         except ValueError as exc:
             log.debug("skipped a JSON-LD block that does not parse: %s", exc)
+            if "ClaimReview" in raw:
+                broken.append(1)
             continue
         yield from _walk(data)
 
@@ -189,20 +191,29 @@ def _microdata_items(root: Any) -> Iterator[dict[str, Any]]:
 
 def read_fact_checks(html: str, *, page_url: str | None = None) -> tuple[FactCheck, ...]:
     """Return the ClaimReviews of a page (JSON-LD first, then microdata), without duplicates."""
+    return scan_fact_checks(html, page_url=page_url)[0]
+
+
+def scan_fact_checks(
+    html: str, *, page_url: str | None = None
+) -> tuple[tuple[FactCheck, ...], int]:
+    """Return a page's ClaimReviews and how many malformed ones were ignored."""
     if "ClaimReview" not in html:
-        return ()  # cheap test: every page without one skips the parse
+        return (), 0  # cheap test: every page without one skips the parse
     try:
         root = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as exc:
         log.debug("no fact-checks read: the page does not parse (%s)", exc)
-        return ()
+        return (), 0
     found: dict[tuple[str, str], FactCheck] = {}
-    for item in (*_json_ld_items(root), *_microdata_items(root)):
+    broken: list[int] = []
+    for item in (*_json_ld_items(root, broken), *_microdata_items(root)):
         check = fact_check_from(item, page_url=page_url)
         if check is None:
             log.debug("skipped a ClaimReview without a claim or a verdict")
+            broken.append(1)
             continue
         found.setdefault((check.claim.casefold(), check.verdict.casefold()), check)
         if len(found) >= MAX_REVIEWS:
             break
-    return tuple(found.values())
+    return tuple(found.values()), len(broken)

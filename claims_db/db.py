@@ -366,6 +366,7 @@ class ClaimsDB:
             article=article,
             statements=len(stored),
             speakers=tuple(speakers.most_common(3)),
+            ignored_fact_checks=added.ignored_fact_checks,
         )
 
     async def _add_url(
@@ -423,7 +424,7 @@ class ClaimsDB:
         with self._lock:
             known = self._articles.get(article_id)
         if known is not None:
-            return Added(known, is_new=False)
+            return Added(known, is_new=False, ignored_fact_checks=doc.ignored_fact_checks)
         extraction = extract(doc.text, title=doc.title)
         article = Article(
             id=article_id,
@@ -447,7 +448,7 @@ class ClaimsDB:
             if commit:
                 self._commit_or_roll_back(article_id)
         log.info("added article %s (%d statements)", article_id, count)
-        return Added(article, is_new=True)
+        return Added(article, is_new=True, ignored_fact_checks=doc.ignored_fact_checks)
 
     def _put(self, article: Article, extraction: Extraction) -> int:
         """Stage an article with its extracted statements and speakers; return the count."""

@@ -90,6 +90,7 @@ class Document:
     published: str | None = None  # ISO date (YYYY-MM-DD) when known
     authors: tuple[str, ...] = ()
     fact_checks: tuple[FactCheck, ...] = ()  # ClaimReviews on the page
+    ignored_fact_checks: int = 0  # malformed ClaimReview blocks left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +219,7 @@ class LinkResult:
     statements: int = 0
     speakers: tuple[tuple[str, int], ...] = ()  # main speakers, most quoted first
     reason: str | None = None  # why it was refused, for the person who added it
+    ignored_fact_checks: int = 0  # malformed ClaimReview blocks on the page, left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +261,7 @@ class Added:
 
     article: Article
     is_new: bool
+    ignored_fact_checks: int = 0  # malformed ClaimReview blocks on the page, left out
 
 
 @dataclass(frozen=True, slots=True)

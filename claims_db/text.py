@@ -13,7 +13,7 @@ from typing import Any
 import htmldate
 import trafilatura
 
-from claims_db.claimreview import read_fact_checks
+from claims_db.claimreview import scan_fact_checks
 from claims_db.errors import EmptyInput, InputTooLarge, UnsupportedFile
 from claims_db.models import Document, FactCheck
 
@@ -279,7 +279,7 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
         prune_xpath=_PRUNE_XPATH,
     )
     body = _normalise_newlines(str(getattr(extracted, "text", None) or "")).strip()
-    fact_checks = read_fact_checks(html, page_url=url)
+    fact_checks, ignored = scan_fact_checks(html, page_url=url)
     body = _with_claims(body, fact_checks)
     if not body:
         raise EmptyInput("claimbot found no article text on that page.")
@@ -304,6 +304,7 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
         published=published,
         authors=_split_authors(getattr(extracted, "author", None)),
         fact_checks=fact_checks,
+        ignored_fact_checks=ignored,
     )
 
 

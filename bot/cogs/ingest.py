@@ -133,7 +133,11 @@ class Ingest(commands.Cog):
             if result.article is None:
                 await errors.tell(interaction, result.reason or "That link could not be added.")
                 return
-            added = Added(result.article, is_new=result.outcome is Outcome.ADDED)
+            added = Added(
+                result.article,
+                is_new=result.outcome is Outcome.ADDED,
+                ignored_fact_checks=result.ignored_fact_checks,
+            )
         else:
             try:
                 added = await self._add_one(interaction, lib, file, text, title, who)
@@ -216,7 +220,11 @@ class Ingest(commands.Cog):
         counts = {kind: found.get(kind, 0) for kind in Kind}
         speakers = main_speakers([statement.speaker for statement in statements])
         summary = render.ingest_summary(article, counts, speakers, is_new=added.is_new)
-        await interaction.edit_original_response(content=summary.content, embeds=summary.embeds)
+        content = summary.content or ""
+        if added.ignored_fact_checks:
+            note = render.ignored_fact_checks(added.ignored_fact_checks)
+            content = render.clamp(f"{content}\n{note}".strip(), render.CONTENT)
+        await interaction.edit_original_response(content=content, embeds=summary.embeds)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -10,7 +10,7 @@ import pytest
 from sample_articles import HARBOUR
 
 from claims_db import ClaimsDB
-from claims_db.claimreview import read_fact_checks
+from claims_db.claimreview import read_fact_checks, scan_fact_checks
 from claims_db.models import FactCheck, Kind
 
 URL = "https://factdesk.example/checks/marlow-reservoir"
@@ -124,3 +124,14 @@ def test_ask_without_a_matching_fact_check_answers_as_before(db: ClaimsDB) -> No
     answers = db.ask("When will the harbour bridge reopen?")
     assert answers
     assert answers[0].statement.kind is not Kind.FACT_CHECK
+
+
+def test_malformed_blocks_are_counted() -> None:
+    assert scan_fact_checks(pages.MALFORMED_PAGE) == ((EXPECTED,), 3)
+    assert scan_fact_checks(pages.OBJECT_PAGE)[1] == 0
+
+
+def test_an_ingest_reports_the_malformed_blocks_it_left_out(db: ClaimsDB) -> None:
+    added = db.ingest_bytes(pages.ONLY_MALFORMED_PAGE.encode(), filename="check.html")
+    assert added.is_new and added.ignored_fact_checks == 1
+    assert not [s for s in db.statements(added.article.id) if s.fact_check]

@@ -40,3 +40,13 @@ async def test_a_pasted_claim_gets_the_verdict_first(
     fields = {f["name"]: f["value"] for f in first["fields"]}
     assert "Lusk defends drought plan" in fields["The claim appears in"]
     assert first["author"]["name"].startswith("Claim by Councillor Brenna Lusk")
+
+
+async def test_a_malformed_claimreview_is_reported_and_no_verdict_is_stored(
+    fake: FakeDiscord, bot: discord.Client
+) -> None:
+    url = fake.serve("/checks/broken", pages.ONLY_MALFORMED_PAGE)
+    text = await _done(fake, "ingest", {"url": url})
+    assert "1 fact-check (ClaimReview) block was malformed and ignored" in text
+    rec = await fake.slash(fake.guilds[0], fake.member, "ask", {"question": pages.CLAIM})
+    assert "rated this" not in await rec.wait_done()
