@@ -21,6 +21,7 @@ import platformdirs
 from claims_db import text as text_mod
 from claims_db.db import ClaimsDB, IngestReport
 from claims_db.errors import ClaimsError
+from claims_db.identity import kind_of
 from claims_db.models import (
     Answer,
     Article,
@@ -270,7 +271,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
                         "name": sp.name,
                         "aliases": list(sp.aliases),
                         "roles": list(sp.roles),
-                        "kind": sp.kind.value,
+                        "kind": kind_of(sp.name, sp.kind).value,
                     }
                     for sp in extraction.speakers
                 ],
