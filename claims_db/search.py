@@ -11,7 +11,6 @@ question covers. The result is a score in 0..1; below ``threshold`` nothing is r
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from array import array
@@ -19,6 +18,8 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -192,6 +193,16 @@ class _Scored:
     matched: tuple[str, ...]
 
 
+def _distinct(docs: NDArray[np.int32]) -> NDArray[np.int32]:
+    """Return the distinct doc numbers of a postings view (ascending, repeats adjacent)."""
+    if len(docs) < 2:
+        return docs
+    keep = np.empty(len(docs), dtype=bool)
+    keep[0] = True
+    np.not_equal(docs[1:], docs[:-1], out=keep[1:])
+    return docs[keep]
+
+
 class SearchIndex:
     """Rank stored statements for a question; updated on every add and remove."""
 
@@ -210,6 +221,7 @@ class SearchIndex:
         self._ids: list[str | None] = []
         self._texts: list[str] = []
         self._doc_terms: list[array[int]] = []
+        self._doc_len: array[int] = array("i")  # terms a doc had when indexed
         self._doc_ctx: list[array[int] | None] = []
         self._doc_speaker: array[int] = array("i")
         self._doc_article: list[str] = []
@@ -304,6 +316,7 @@ class SearchIndex:
         self._ids.append(statement.id)
         self._texts.append(statement.text)
         self._doc_terms.append(term_ids)
+        self._doc_len.append(len(term_ids))
         self._doc_ctx.append(ctx_ids)
         self._doc_speaker.append(speaker)
         self._doc_article.append(statement.article_id)
@@ -655,11 +668,7 @@ class SearchIndex:
         word_list = words(question)
         parsed = parse(question, self._mentions(word_list))
         slots = self._slots(parsed.topic)
-        speakers: dict[int, float] | None = None
-        if parsed.mention is not None:
-            speakers = {
-                self._speaker_num[sid]: weight for sid, weight in parsed.mention.speakers.items()
-            }
+        speakers = self._directed_speakers(parsed)
         if not slots:
             if speakers is None:
                 return []
@@ -681,6 +690,12 @@ class SearchIndex:
             self._weigh_weak_matches(ranked, slots, _PART_NEEDED.get(parsed.intent, 0))
         ranked.sort(key=lambda s: (-s.score, s.doc))
         return self._group(ranked, parsed, limit)
+
+    def _directed_speakers(self, parsed: Question) -> dict[int, float] | None:
+        """Return speaker number -> weight of the speakers a question is directed at."""
+        if parsed.mention is None:
+            return None
+        return {self._speaker_num[sid]: weight for sid, weight in parsed.mention.speakers.items()}
 
     def _weigh_weak_matches(self, ranked: list[_Scored], slots: list[_Slot], part: int) -> None:
         """Lower statements that hold under 1/``part`` of a question (``part`` 0: no such
@@ -751,16 +766,26 @@ class SearchIndex:
         return out[:limit]
 
     def _candidates(self, slots: list[_Slot], speakers: dict[int, float] | None) -> list[int]:
-        """Phase one: docs that share rare terms with the question, best BM25 first."""
-        if speakers is not None:
-            docs = [d for num in speakers for d in self._speaker_docs[num] if self._alive[d]]
-            if len(docs) <= 4 * _CANDIDATES:
-                return docs
-        acc: dict[int, float] = {}
+        """Phase one: docs that share rare terms with the question, best BM25 first.
+
+        Postings are walked as numpy views of the stored arrays, so a question pays for
+        its terms' postings in C rather than per posting in Python. Ties at the cut keep
+        the order in which a doc was first reached (rarer terms first, then doc number).
+        """
+        if (
+            speakers is not None
+            and sum(len(self._speaker_docs[num]) for num in speakers) <= 4 * _CANDIDATES
+        ):
+            return [d for num in speakers for d in self._speaker_docs[num] if self._alive[d]]
+        n_docs = len(self._ids)
+        acc = np.zeros(n_docs)
+        seen = np.zeros(n_docs, dtype=bool)
+        first = np.full(n_docs, np.iinfo(np.int32).max, dtype=np.int32)
+        touched = 0
         avg = self._total_len / max(self._live, 1)
         k_short = _K1 * (1 - _B)
         k_long = _K1 * _B / max(avg, 1e-9)
-        doc_terms = self._doc_terms
+        lengths = np.frombuffer(self._doc_len, dtype=np.int32)
         alts = sorted(
             (
                 (tid, weight * self._idf(self._df[tid]))
@@ -769,33 +794,44 @@ class SearchIndex:
             ),
             key=lambda item: -item[1],
         )
-        for tid, weight in alts:
+        for step, (tid, weight) in enumerate(alts):
             postings = self._postings[tid]
+            docs = np.frombuffer(postings, dtype=np.int32)
             gain = weight * (_K1 + 1)
-            if len(postings) > _COMMON_POSTINGS and acc and len(acc) < len(postings):
-                # A common term only re-ranks what rarer terms found: checking those few
-                # candidates is cheaper than walking its whole postings list.
-                for doc in acc:
-                    if tid in doc_terms[doc]:
-                        acc[doc] += gain / (1 + k_short + k_long * len(doc_terms[doc]))
+            if len(postings) > _COMMON_POSTINGS and touched and touched < len(postings):
+                # A common term only re-ranks what rarer terms found: it adds once to each
+                # candidate that holds it, however often.
+                docs = _distinct(docs)
+                docs = docs[seen[docs]]
+                np.add.at(acc, docs, gain / (1 + k_short + k_long * lengths[docs]))
                 continue
-            for doc in postings:
-                norm = 1 + k_short + k_long * len(doc_terms[doc])
-                acc[doc] = acc.get(doc, 0.0) + gain / norm
+            np.add.at(acc, docs, gain / (1 + k_short + k_long * lengths[docs]))
+            touched += self._reach(_distinct(docs), seen, first, 2 * step)
             ctx = self._ctx_postings[tid]
-            if ctx is not None and len(ctx) <= _COMMON_POSTINGS:
-                gain = weight * _CONTEXT_WEIGHT
-                for doc in ctx:
-                    acc[doc] = acc.get(doc, 0.0) + gain
-        alive = self._alive
+            if ctx is not None and 0 < len(ctx) <= _COMMON_POSTINGS:
+                ctx_docs = np.frombuffer(ctx, dtype=np.int32)
+                np.add.at(acc, ctx_docs, weight * _CONTEXT_WEIGHT)
+                touched += self._reach(ctx_docs, seen, first, 2 * step + 1)
+        keep = seen & np.frombuffer(self._alive, dtype=np.uint8).astype(bool)
+        found = np.flatnonzero(keep)
         if speakers is not None:
-            speaker_of = self._doc_speaker
-            return heapq.nlargest(
-                _CANDIDATES,
-                (d for d in acc if alive[d] and speaker_of[d] in speakers),
-                key=acc.__getitem__,
-            )
-        return heapq.nlargest(_CANDIDATES, (d for d in acc if alive[d]), key=acc.__getitem__)
+            speaker_of = np.frombuffer(self._doc_speaker, dtype=np.int32)
+            found = found[np.isin(speaker_of[found], np.fromiter(speakers, dtype=np.int32))]
+        if len(found) > _CANDIDATES:
+            cut = np.partition(acc[found], len(found) - _CANDIDATES)[len(found) - _CANDIDATES]
+            found = found[acc[found] >= cut]
+        order = np.lexsort((found, first[found], -acc[found]))[:_CANDIDATES]
+        return [int(d) for d in found[order]]
+
+    @staticmethod
+    def _reach(
+        docs: NDArray[np.int32], seen: NDArray[np.bool_], first: NDArray[np.int32], step: int
+    ) -> int:
+        """Mark distinct ``docs`` as reached at ``step`` unless reached before; count new ones."""
+        new = docs[~seen[docs]]
+        seen[new] = True
+        first[new] = step
+        return len(new)
 
     def _score_doc(
         self,
