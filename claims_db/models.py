@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -145,6 +146,21 @@ class Match:
     matched: tuple[str, ...] = ()  # query words that matched the statement
     contradicts: bool = False  # the statement appears to say the opposite of the query
     also_in: tuple[str, ...] = ()  # ids of near-identical statements in other articles
+    # What the lexical stage saw, for a ranking or abstention model on top of it (see
+    # SearchIndex.explain for the names): coverage, name agreement, intent, weak-match rules.
+    features: Mapping[str, float] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A question's ranked matches, with why there are none when the index can tell."""
+
+    matches: tuple[Match, ...]
+    intent: str = ""
+    # The name a question asks the statements of when no speaker in the library has it
+    # ("what did Obama say ..."): its matches are then empty.
+    unknown_speaker: str | None = None
+    did_you_mean: tuple[str, ...] = ()  # ids of known speakers spelt close to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +174,11 @@ class Answer:
     matched: tuple[str, ...] = ()
     contradicts: bool = False
     also_in: tuple[Article, ...] = field(default=())
+
+    @property
+    def is_speaker_unnamed(self) -> bool:
+        """Return whether someone is quoted or reported whom the article does not name."""
+        return self.statement.kind is not Kind.CLAIM and not self.statement.speaker_id
 
     @property
     def reported_in(self) -> int:
