@@ -189,3 +189,14 @@ class Answer:
     def role(self) -> str | None:
         """Return the speaker's first-noted role ("White House press secretary"), if any."""
         return self.speaker.roles[0] if self.speaker is not None and self.speaker.roles else None
+
+
+@dataclass(frozen=True, slots=True)
+class Explained:
+    """The answers to a question, with why there are none when the engine can tell."""
+
+    answers: tuple[Answer, ...]
+    # The name the question asks the statements of, when no statement in the library is
+    # by or about anyone of that name ("No statement by Obama in this library").
+    unknown_speaker: str | None = None
+    did_you_mean: tuple[Speaker, ...] = ()  # known speakers spelt close to it

@@ -81,8 +81,8 @@ class Ask(commands.Cog):
             return
         await interaction.response.defer(ephemeral=private, thinking=True)
         lib = await library(interaction)
-        answers = await asyncio.to_thread(lib.ask, question, limit=render.MAX_ANSWERS)
-        await send(interaction, render.answers_message(question, answers), ephemeral=private)
+        found = await asyncio.to_thread(lib.ask_explained, question, limit=render.MAX_ANSWERS)
+        await send(interaction, render.explained_message(question, found), ephemeral=private)
 
     @app_commands.command(
         name="quotes", description="What one speaker said, optionally about a topic."
@@ -142,10 +142,10 @@ class Ask(commands.Cog):
             await self._reply(message, errors.explain(_cooldown(retry_after)) or "Slow down.")
             return
         lib = await self.bot.libraries.get(cast(discord.Guild, message.guild).id)
-        answers = await asyncio.to_thread(
-            lib.ask, question[:MAX_QUESTION], limit=render.MAX_ANSWERS
+        found = await asyncio.to_thread(
+            lib.ask_explained, question[:MAX_QUESTION], limit=render.MAX_ANSWERS
         )
-        rendered = render.answers_message(question[:MAX_QUESTION], answers)
+        rendered = render.explained_message(question[:MAX_QUESTION], found)
         await message.reply(content=rendered.content, embeds=rendered.embeds, mention_author=False)
 
     async def _reply(self, message: discord.Message, text: str) -> None:

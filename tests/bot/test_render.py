@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import render
-from claims_db.models import Article, Kind, Speaker, Statement
+from claims_db.models import Article, Explained, Kind, Speaker, Statement
 
 LIVE_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>|</[^>]+:\d+>")
 MASKED_LINK = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(")
@@ -279,3 +279,16 @@ def test_article_text_cannot_forge_fields_or_links_of_the_bot() -> None:
     assert embed.author.url is None  # author names are plain text in Discord: no link can form
     link_targets = re.findall(r"(?<!\\)\]\(([^)]*)\)", fields["Article"])
     assert link_targets == ["https://news.example/noem-fema"]
+
+
+def test_a_quote_from_an_unnamed_person_says_the_article_does_not_name_them() -> None:
+    embed = render.answer_embed(make_answer("the ferry is a lifeline", speaker=None))
+    assert embed.author.name == "Speaker unnamed in the article"
+
+
+def test_a_question_for_an_unknown_speaker_names_them_and_close_spellings() -> None:
+    close = Speaker(id="p1", name="Ilse Brandvold")
+    found = Explained(answers=(), unknown_speaker="Bransvolden", did_you_mean=(close,))
+    text = render.explained_message("what did Bransvolden say?", found).content or ""
+    assert text.startswith("No statement by Bransvolden in this server's library.")
+    assert "Did you mean **Ilse Brandvold**?" in text
