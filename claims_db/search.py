@@ -268,6 +268,11 @@ class SearchIndex:
         self._ctx_postings: list[array[int] | None] = []
         self._sorted_vocab: list[str] | None = None
         self._vocab_buckets: dict[tuple[str, int], list[str]] | None = None
+        # The same buckets holding only terms in at least _NEIGHBOUR_MIN_DF statements
+        # when they were built (rebuilt with the vocabulary), for typo neighbours.
+        self._common_buckets: dict[tuple[str, int], list[str]] | None = None
+        # Term id -> idf, kept across questions until the next add or remove.
+        self._idf_memo: dict[int, float] = {}
         # Documents (one per statement), addressed by a dense int.
         self._doc_of: dict[str, int] = {}
         self._ids: list[str | None] = []
@@ -303,6 +308,7 @@ class SearchIndex:
 
     def add(self, statements: Iterable[Statement], speakers: Iterable[Speaker]) -> None:
         """Index statements; speakers (new or updated with more aliases) replace earlier ones."""
+        self._idf_memo = {}
         for speaker in speakers:
             self._add_speaker(speaker)
         self._name_terms.clear()
@@ -352,7 +358,7 @@ class SearchIndex:
         for tid in set(term_ids):
             self._df[tid] += 1
             if self._df[tid] == 1:  # a word the vocabulary did not have
-                self._sorted_vocab = self._vocab_buckets = None
+                self._sorted_vocab = self._vocab_buckets = self._common_buckets = None
         if ctx_ids is not None:
             for tid in ctx_ids:
                 postings = self._ctx_postings[tid]
@@ -441,6 +447,7 @@ class SearchIndex:
 
     def remove(self, statement_ids: Iterable[str], speaker_ids: Iterable[str] = ()) -> None:
         """Drop statements (and speakers left without statements) from the index."""
+        self._idf_memo = {}
         touched: set[int] = set()
         self._name_terms.clear()
         for statement_id in statement_ids:
@@ -456,7 +463,7 @@ class SearchIndex:
             for tid in set(self._doc_terms[doc]):
                 self._df[tid] -= 1
                 if self._df[tid] == 0:  # the last statement with this word is gone
-                    self._sorted_vocab = self._vocab_buckets = None
+                    self._sorted_vocab = self._vocab_buckets = self._common_buckets = None
             if self._doc_speaker[doc] != _NO_SPEAKER:
                 touched.add(self._doc_speaker[doc])
         for num in touched:
@@ -688,6 +695,15 @@ class SearchIndex:
             self._vocab_buckets = buckets
         return self._vocab_buckets
 
+    def _frequent_buckets(self) -> dict[tuple[str, int], list[str]]:
+        if self._common_buckets is None:
+            df, ids = self._df, self._term_ids
+            self._common_buckets = {
+                key: [t for t in bucket if df[ids[t]] >= _NEIGHBOUR_MIN_DF]
+                for key, bucket in self._buckets().items()
+            }
+        return self._common_buckets
+
     def _split_compound(self, word: str) -> list[str] | None:
         """Split an unknown word into two indexed words ("bodycams" -> "body", "cams")."""
         for cut in range(3, len(word) - 2):
@@ -714,7 +730,7 @@ class SearchIndex:
         if not edits:
             return []
         floor = max(_NEIGHBOUR_MIN_DF, _NEIGHBOUR_DF_RATIO * self._df[tid])
-        buckets = self._buckets()
+        buckets = self._frequent_buckets()
         near = [
             t
             for size in (-1, 0, 1)
@@ -790,7 +806,7 @@ class SearchIndex:
             if speakers is None:
                 return Ranking((), parsed.intent)
             return Ranking(tuple(self._speaker_statements(speakers, limit)), parsed.intent)
-        idf: dict[int, float] = {}
+        idf = self._idf_memo
         if speakers is None:
             ranked = [self._score_doc(d, slots, idf) for d in self._candidates(slots, None)]
             ranked.sort(key=lambda s: (-s.score, s.doc))
