@@ -200,3 +200,19 @@ class Explained:
     # by or about anyone of that name ("No statement by Obama in this library").
     unknown_speaker: str | None = None
     did_you_mean: tuple[Speaker, ...] = ()  # known speakers spelt close to it
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """The result of adding an article: the stored article, and whether it was new."""
+
+    article: Article
+    is_new: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerLookup:
+    """What a typed name resolves to: one speaker, or the candidates when it is ambiguous."""
+
+    speaker: Speaker | None  # None when nobody matches, or when several match about equally
+    candidates: tuple[Speaker, ...] = ()  # best first; holds ``speaker`` when resolved
