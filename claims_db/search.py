@@ -193,10 +193,11 @@ class _Slot:
 
 # A question directed at a known speaker ranks statements by others that name that speaker
 # (text or sentence) at this weight, and statements by others that do not at the second;
-# a pasted claim that names someone is less about what they said, so the third.
+# a pasted claim that names someone is less about what they said, so the last two.
 _ABOUT_WEIGHT = 0.75
 _OTHER_SPEAKER_WEIGHT = 0.15
 _ABOUT_CLAIM_WEIGHT = 0.85
+_OTHER_CLAIM_WEIGHT = 0.5
 # ... and statements by others that name the speaker, for a question that asks what the
 # speaker said ("Delacroix on evacuation"): her own words are the answer.
 _ABOUT_STATEMENTS_WEIGHT = 0.3
@@ -859,6 +860,9 @@ class SearchIndex:
             if parsed.asks_statements
             else _ABOUT_WEIGHT
         )
+        unnamed_weight = (
+            _OTHER_CLAIM_WEIGHT if parsed.intent is Intent.CLAIM else _OTHER_SPEAKER_WEIGHT
+        )
         ranked: list[_Scored] = []
         speaker_of = self._doc_speaker
         for doc in by:
@@ -871,7 +875,7 @@ class SearchIndex:
         for doc in others:
             item = self._score_doc(doc, slots + name_slots, idf)
             about = bool(name_set) and not name_set.isdisjoint(item.matched)
-            item.score *= other_weight if about else _OTHER_SPEAKER_WEIGHT
+            item.score *= other_weight if about else unnamed_weight
             item.features["about_speaker"] = float(about)
             if name_set.issuperset(item.matched):
                 # Naming the speaker is not answering what was asked about them.

@@ -244,3 +244,10 @@ def test_a_negation_of_the_same_claim_is_a_contradiction() -> None:
         [],
     )
     assert built.search("the council will close the pool in March")[0].contradicts
+
+
+def test_a_pasted_claim_naming_a_speaker_still_finds_the_claim_by_others(
+    index: SearchIndex,
+) -> None:
+    ranked = index.search("Brandvold says the harbour cranes are older than most of the crews")
+    assert ranked and ranked[0].statement_id == "cranes"
