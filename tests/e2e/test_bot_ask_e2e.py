@@ -7,14 +7,25 @@ import json
 import discord
 from fake_discord import MANAGE_GUILD, FakeDiscord, StartBot, message_text
 
-EXPECTED_SLASH = {"ask", "ingest", "quotes", "speakers", "articles", "article", "remove", "help"}
+EXPECTED_SLASH = {
+    "watch",
+    "ask",
+    "ingest",
+    "quotes",
+    "speakers",
+    "articles",
+    "article",
+    "remove",
+    "help",
+    "feed",
+}
 
 
 async def test_commands_are_synced_and_valid(fake: FakeDiscord, bot: discord.Client) -> None:
     names = {c["name"] for c in fake.global_commands if c["type"] == 1}
     menus = {c["name"] for c in fake.global_commands if c["type"] == 3}
     assert names == EXPECTED_SLASH
-    assert menus == {"Find sources"}
+    assert menus == {"Find sources", "Add to library"}
     assert fake.violations == []
     for cmd in fake.global_commands:
         for opt in cmd["options"]:
@@ -88,6 +99,29 @@ async def test_ask_with_no_match_says_nothing_found(fake: FakeDiscord, bot: disc
     text = await rec.wait_done()
     assert "no sourced statement" in text
     assert all(not m["embeds"] for m in rec.messages)
+
+
+async def test_ask_for_a_speaker_the_library_lacks_says_so(
+    fake: FakeDiscord, bot: discord.Client
+) -> None:
+    rec = await fake.slash(
+        fake.guilds[0], fake.member, "ask", {"question": "What did Obama say about body cameras?"}
+    )
+    text = await rec.wait_done()
+    assert "No statement by Obama in this server's library." in text
+    assert "Did you mean" not in text
+    assert all(not m["embeds"] for m in rec.messages)  # no other speaker's answer
+
+
+async def test_ask_for_a_misspelt_speaker_offers_the_close_name(
+    fake: FakeDiscord, bot: discord.Client
+) -> None:
+    msg = await fake.mention(fake.guilds[0], fake.member, "What did Noam say about body cameras?")
+    reply = await fake.wait_reply(msg)
+    text = message_text(reply)
+    assert "No statement by Noam in this server's library." in text
+    assert "Did you mean **Kristi Noem**?" in text
+    assert not reply["embeds"]
 
 
 async def test_mention_with_a_question_gets_a_sourced_reply(
