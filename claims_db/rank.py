@@ -26,6 +26,9 @@ from claims_db.search import Candidate, Lexical
 W_COSINE = 0.3
 W_BM25 = 0.1
 W_LEXICAL = 0.6
+# A question directed at a speaker: the cosine of a statement by someone else counts this
+# much (the lexical stage weighs such statements down too; heldout*.json, issue 16).
+OTHERS_COSINE = 0.5
 
 # Abstention model (bench/calibrate.py): p(answer is right) = sigmoid(b + w . features).
 FEATURES = (
@@ -74,6 +77,12 @@ def fuse(
         count=n,
     )
     cos = np.fromiter((np.nan if c is None else c for c in cosines), dtype=np.float64, count=n)
+    by = np.fromiter(
+        (1.0 if c.by_speaker is None else max(c.by_speaker, OTHERS_COSINE) for c in cands),
+        dtype=np.float64,
+        count=n,
+    )
+    cos = cos * by
     top = bm25.max() if n else 0.0
     bm25n = bm25 / top if top > 0 else bm25 * 0.0
     semantic = np.where(np.isnan(cos), lexical, cos)

@@ -16,7 +16,7 @@ import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -258,6 +258,7 @@ class Candidate:
     bm25: float  # phase one's BM25 (0 when phase one was skipped)
     score: float | None  # phase two's exact score; None beyond the first candidates
     matched: tuple[str, ...]
+    by_speaker: float | None = None  # directed questions: how much it is by that speaker
 
 
 @dataclass(slots=True)
@@ -899,7 +900,10 @@ class SearchIndex:
         seen: set[int] = set()
         for item in ranked:
             seen.add(item.doc)
-            out.append(self._candidate(item.doc, bm25, item.score, item.matched))
+            cand = self._candidate(item.doc, bm25, item.score, item.matched)
+            if speakers is not None:
+                cand = replace(cand, by_speaker=item.features.get("by_speaker", 0.0))
+            out.append(cand)
         for doc in pool if depth else ():
             if doc not in seen:
                 seen.add(doc)
