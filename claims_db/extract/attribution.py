@@ -85,6 +85,15 @@ _PERSON_NOUNS = ROLE_NOUNS | _wordset(
     republican democrat pastor neurosurgeon doctor surgeon
     """
 )
+# Bodies that speak as "the ministry said"; statements.py resolves them to a named body.
+BODY_NOUNS = _wordset(
+    """
+    ministry department agency committee commission council board panel campaign group
+    government administration authority court company firm union party police
+    newspaper paper magazine network channel outlet website organization organisation
+    association institute university college bank foundation coalition league
+    """
+)
 _REPORT_NOUNS = _wordset(
     """
     investigation report statement study review analysis audit probe inquiry website memo
@@ -508,7 +517,7 @@ def _noun_subject(
             return Ref(RefKind.NAME, mention.full_start, mention.end, mention.name, mention), (
                 mention.full_start
             )
-    if low in UNNAMED or low in _REPORT_NOUNS:
+    if low in UNNAMED or low in _REPORT_NOUNS or low in BODY_NOUNS:
         j = i
         while j > 0 and i - j < 5:
             prev = toks[j - 1][2]

@@ -625,6 +625,8 @@ class SpeakerIndex:
             self.by_start.setdefault(m.full_start, m)
             self.by_start.setdefault(m.start, m)
         self._entities: dict[str, _Entity] = {}
+        # Person or organisation by the parser's NER, by a mention's start offset.
+        self.entity_kinds: dict[int, SpeakerKind] = {}
         self._full: dict[str, str] = {}
         self._pair: dict[tuple[str, str], str] = {}
         self._last: dict[str, list[tuple[int, str]]] = {}
@@ -756,5 +758,13 @@ class SpeakerIndex:
         for name in names:
             entity = self._entity(name, SpeakerKind.PERSON)
             aliases = tuple(dict.fromkeys([name, *entity.aliases]))
-            out.append(ExtractedSpeaker(name, aliases, tuple(entity.roles), entity.kind))
+            out.append(ExtractedSpeaker(name, aliases, tuple(entity.roles), self._kind(entity)))
         return tuple(out)
+
+    def _kind(self, entity: _Entity) -> SpeakerKind:
+        """Return a speaker's kind: the NER's majority over its mentions, else the rules'."""
+        votes = [self.entity_kinds[p] for p in entity.positions if p in self.entity_kinds]
+        if not votes:
+            return entity.kind
+        people = sum(1 for v in votes if v is SpeakerKind.PERSON)
+        return SpeakerKind.PERSON if 2 * people >= len(votes) else SpeakerKind.ORGANISATION
