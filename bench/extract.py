@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -21,14 +22,17 @@ from claims_db import ClaimsDB  # noqa: E402
 from claims_db.extract import extract  # noqa: E402
 
 
-def throughput(count: int) -> None:
-    texts = [article(i) for i in range(count)]
+def throughput(count: int, *, paragraphs: int = 9) -> None:
+    texts = [article(i, paragraphs=paragraphs) for i in range(count)]
+    extract(texts[0])  # load the language model outside the timing
     start = time.perf_counter()
     statements = sum(len(extract(t).statements) for t in texts)
     elapsed = time.perf_counter() - start
     size = sum(len(t.encode()) for t in texts) / count
+    words = sum(len(t.split()) for t in texts) / count
     print(
-        f"extraction: {count} articles of {size / 1000:.1f} KB, {statements / count:.1f} "
+        f"extraction: {count} articles of {size / 1000:.1f} KB ({words:.0f} words), "
+        f"{statements / count:.1f} "
         f"statements each: {count / elapsed:.0f} articles/s ({elapsed:.2f} s)"
     )
 
@@ -63,7 +67,13 @@ def main() -> None:
     parser.add_argument("--articles", default="500,1000,2000", help="bulk ingest sizes")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    started = time.perf_counter()
+    extract("Load the model. “It is loaded,” Ana Ruiz said.")
+    print(f"language model load: {time.perf_counter() - started:.2f} s")
     throughput(args.throughput)
+    throughput(args.throughput, paragraphs=11)  # about 700 words
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of the extracting process: {rss:.0f} MB")
     times = {n: bulk_ingest(n) for n in map(int, args.articles.split(","))}
     sizes = sorted(times)
     if len(sizes) > 1:

@@ -94,6 +94,10 @@ class ParsedSentence:
 
     speech: tuple[Speech, ...]
     entities: tuple[Entity, ...]
+    # Cue-verb forms used in another sense here ("Ostland adds 40,000 jobs": an object, no
+    # clause), and those used as speech; lower case.
+    other_senses: frozenset[str] = frozenset()
+    speech_forms: frozenset[str] = frozenset()
 
 
 def is_candidate(text: str, sentence: Sentence, quotes: Sequence[Quote]) -> bool:
@@ -115,11 +119,30 @@ def parse(
     out: dict[int, ParsedSentence] = {}
     for i, doc in zip(numbers, docs, strict=True):
         base = sentences[i].start
+        speech = tuple(_speech(doc, base, quotes))
         out[i] = ParsedSentence(
-            tuple(_speech(doc, base, quotes)),
+            speech,
             tuple(Entity(base + e.start_char, base + e.end_char, e.label_) for e in doc.ents),
+            frozenset(t.lower_ for t in doc if _other_sense(t)),
+            frozenset(s.verb for s in speech),
         )
     return out
+
+
+def _other_sense(tok: Token) -> bool:
+    """Return True for a speech verb with an object and no clause: "adds 40,000 jobs"."""
+    if tok.pos_ != "VERB" or tok.lemma_.lower() not in SPEECH_LEMMAS:
+        return False
+    deps = {c.dep_ for c in tok.children}
+    return (
+        "dobj" in deps
+        and not deps & {"ccomp", "parataxis", "xcomp"}
+        and tok.dep_
+        not in (
+            "parataxis",
+            "ccomp",
+        )
+    )
 
 
 def _in_quote(pos: int, quotes: Sequence[Quote]) -> bool:

@@ -679,9 +679,14 @@ def _with_parsed(
     found: list[ExtractedStatement],
 ) -> list[ExtractedStatement]:
     """Add the parser's reported clauses that the rules did not find."""
-    taken = [(st.start, st.end) for st in found if st.kind is not Kind.CLAIM]
-    added = False
-    out = list(found)
+    out = [
+        part
+        for st in found
+        if not _other_sense(st, parsed)
+        for part in _split_by_parse(text, sentence, st, parsed)
+    ]
+    taken = [(st.start, st.end) for st in out if st.kind is not Kind.CLAIM]
+    added = len(out) != len(found)
     for speech in parsed.speech:
         speaker: _Speaker | None = None
         resolved = False
@@ -704,6 +709,27 @@ def _with_parsed(
     if added:
         out.sort(key=lambda st: st.start)
     return out
+
+
+def _other_sense(st: ExtractedStatement, parsed: ParsedSentence) -> bool:
+    """Return True for a rules' reported clause whose cue verb is not speech in the parse."""
+    cue = st.cue or ""
+    return (
+        st.kind is Kind.INDIRECT and cue in parsed.other_senses and cue not in parsed.speech_forms
+    )
+
+
+def _split_by_parse(
+    text: str, sentence: Sentence, st: ExtractedStatement, parsed: ParsedSentence
+) -> list[ExtractedStatement]:
+    """Split a rules' "that X and that Y" clause where the parse has two clauses in it."""
+    if st.kind is not Kind.INDIRECT:
+        return [st]
+    for speech in parsed.speech:
+        parts = [c for c in speech.clauses if st.start <= c[0] and c[1] <= st.end]
+        if len(parts) >= 2 and speech.verb == st.cue:
+            return [replace(st, text=text[lo:hi], start=lo, end=hi) for lo, hi in parts]
+    return [st]
 
 
 def _parsed_speaker(
@@ -775,12 +801,19 @@ def _body(
             if m.is_org and noun in m.name.lower().split():
                 return _Speaker(index.resolve(m), SpeakerKind.ORGANISATION, alias)
     if noun in _DOCUMENT_NOUNS:
-        # "the statement said": its issuer, the body or person who spoke just before.
+        # "the statement said": its issuer, the body or person who spoke just before,
+        # else a body named just before ("Acme published its review. The review said").
         if state.last_org is not None and s_i - state.last_org_at <= _MAX_ORG_DISTANCE:
             return _with_alias(state.last_org, alias)
         if state.last is not None and s_i - state.last_at <= 2:
             return _with_alias(state.last, alias)
+        for m in reversed(index.mentions_in(max(0, lo - _ISSUER_WINDOW), lo)):
+            if m.is_org:
+                return _Speaker(index.resolve(m), SpeakerKind.ORGANISATION, alias)
     return None
+
+
+_ISSUER_WINDOW = 400  # characters before "the report said" that may name its issuer
 
 
 _POSSESSIVES = ("'s", "\u2019s")
