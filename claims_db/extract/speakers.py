@@ -70,6 +70,15 @@ _TITLE_NOUNS = {
     "supt": "superintendent",
     "atty": "attorney",
 }
+# Honorifics that tell which pronoun refers to a person.
+_HONORIFIC_PRONOUNS = {
+    "mr": "he",
+    "mrs": "she",
+    "ms": "she",
+    "miss": "she",
+    "sir": "he",
+    "dame": "she",
+}
 # Titles that say nothing about the role ("Mr. Trump").
 HONORIFICS = _wordset("mr mrs ms miss mx dr sir dame")
 _TITLE_MODIFIERS = _wordset(
@@ -627,6 +636,8 @@ class SpeakerIndex:
         self._entities: dict[str, _Entity] = {}
         # Person or organisation by the parser's NER, by a mention's start offset.
         self.entity_kinds: dict[int, SpeakerKind] = {}
+        # "he" or "she" per canonical name, from honorifics and resolved pronouns.
+        self.gender: dict[str, str] = {}
         self._full: dict[str, str] = {}
         self._pair: dict[tuple[str, str], str] = {}
         self._last: dict[str, list[tuple[int, str]]] = {}
@@ -669,6 +680,9 @@ class SpeakerIndex:
         entity.positions.append(m.start)
         if m.title:
             bare = m.title.rstrip(".").lower()
+            pronoun = _HONORIFIC_PRONOUNS.get(bare.split()[0])
+            if pronoun is not None:
+                self.gender.setdefault(entity.name, pronoun)
             if bare not in HONORIFICS and m.title not in entity.roles:
                 self._add_role(entity, m.title)
         for role in (
@@ -768,3 +782,10 @@ class SpeakerIndex:
             return entity.kind
         people = sum(1 for v in votes if v is SpeakerKind.PERSON)
         return SpeakerKind.PERSON if 2 * people >= len(votes) else SpeakerKind.ORGANISATION
+
+    def agrees(self, name: str | None, pronoun: str) -> bool:
+        """Return False when ``name`` is known to take the other of "he" and "she"."""
+        if name is None or pronoun not in ("he", "she"):
+            return True
+        known = self.gender.get(name)
+        return known is None or known == pronoun

@@ -236,26 +236,64 @@ def _antecedent(
 
     ``avoid`` is the person addressed ("he told Jane Ortiz"), who is not the speaker.
     """
+    found = _antecedent_of(ref, text, sentence, s_i, quotes, index, state, avoid)
+    if found is not None and ref.word in ("he", "she") and found.name is not None:
+        # A pronoun resolved to the subject of its own sentence fixes the gender for later.
+        here = _subject_mention(text, sentence.start, ref.start, quotes, index)
+        if here is not None and index.resolve(here) == found.name:
+            index.gender.setdefault(found.name, ref.word)
+    return found
+
+
+def _antecedent_of(
+    ref: Ref,
+    text: str,
+    sentence: Sentence,
+    s_i: int,
+    quotes: Sequence[Quote],
+    index: SpeakerIndex,
+    state: _State,
+    avoid: str | None = None,
+) -> _Speaker | None:
     person = ref.word in ("he", "she")
     if person:
         here = _subject_mention(text, sentence.start, ref.start, quotes, index)
-        if here is not None and index.resolve(here) != avoid:
+        if (
+            here is not None
+            and index.resolve(here) != avoid
+            and index.agrees(index.resolve(here), ref.word)
+        ):
             return _with_alias(_speaker_of_mention(text, here, index), ref.word)
     for back in range(1, 4):
         for found in (state.speaker_at.get(s_i - back), state.subject_at.get(s_i - back)):
             if found is None or found.name is None or found.name == avoid:
                 continue
+            if not index.agrees(found.name, ref.word):
+                continue
             if person == (found.kind is SpeakerKind.PERSON):
                 return _with_alias(found, ref.word)
     last = state.last
-    if person and last is not None and last.kind is SpeakerKind.PERSON and last.name != avoid:
+    if (
+        person
+        and last is not None
+        and last.kind is SpeakerKind.PERSON
+        and last.name != avoid
+        and index.agrees(last.name, ref.word)
+    ):
         return _with_alias(last, ref.word)
+    if person:
+        # "Ms. Halloran interviewed Mr. Ostrowski. Pressed, he said": the one who agrees.
+        for m in reversed(index.mentions_in(max(0, sentence.start - _GENDER_WINDOW), ref.start)):
+            name = index.resolve(m)
+            if not m.is_org and name != avoid and index.gender.get(name) == ref.word:
+                return _with_alias(_speaker_of_mention(text, m, index), ref.word)
     recent_org = state.last_org is not None and s_i - state.last_org_at <= _MAX_ORG_DISTANCE
     if not person and ref.word == "it" and recent_org and state.last_org is not None:
         return _with_alias(state.last_org, ref.word)  # "it said": the body that spoke
     return None
 
 
+_GENDER_WINDOW = 400  # characters before a sentence searched for a pronoun that agrees
 _MAX_ORG_DISTANCE = 6  # sentences after which "it" no longer means the last body that spoke
 
 

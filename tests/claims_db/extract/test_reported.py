@@ -123,6 +123,16 @@ def test_appositive_role_is_not_the_speaker() -> None:
     assert st.speaker == "Paul Danforth-Lee"
 
 
+def test_pronoun_agrees_with_an_honorific() -> None:
+    text = (
+        "Audit\n\n"
+        "Ms. Dana Halloran interviewed Mr. Viktor Ostrowski on Monday.\n\n"
+        "Pressed on the audit, he said the figures had been checked twice."
+    )
+    st = _said(extract(text), "the figures had been checked twice")
+    assert st.speaker == "Viktor Ostrowski"
+
+
 def test_it_said_without_an_earlier_body_has_no_invented_speaker() -> None:
     text = "Weather\n\nIt said the storm would pass by noon, the forecasters hoped."
     for st in _indirect(extract(text)):
