@@ -77,10 +77,14 @@ def open_claims_db(seeds: Path | None) -> Opener:
         if outdated:
             # After an upgrade, a server's library gets today's extraction on first use.
             log.info("re-extracting %d article(s) of %s read by an older claimbot", outdated, path)
-            db.reextract()
+            db.reextract(progress=lambda done, total, _report: _log_progress(path, done, total))
         return db
 
     return _open
+
+
+def _log_progress(path: Path, done: int, total: int) -> None:
+    log.info("re-extracted %d of %d article(s) of %s", done, total, path)
 
 
 class Libraries:
