@@ -213,6 +213,8 @@ def _mentions_of_piece(text: str, piece: list[tuple[int, int]]) -> list[Mention]
         piece, words, lows = piece[1:], words[1:], lows[1:]
     while piece and (lows[-1] in _NAME_CONNECTORS or lows[-1] in _MONTHS):
         piece, words, lows = piece[:-1], words[:-1], lows[:-1]
+    if len(piece) >= 2 and _opens_with_participle(text, piece[0][0], lows[0]):
+        piece, words, lows = piece[1:], words[1:], lows[1:]
     if not piece:
         return []
     title_end = _title_length(lows, words)
@@ -240,6 +242,15 @@ def _mentions_of_piece(text: str, piece: list[tuple[int, int]]) -> list[Mention]
     if run:
         out.append(_mention(text, run, run_title, run_start, False))
     return out
+
+
+def _opens_with_participle(text: str, start: int, low: str) -> bool:
+    """Return True for "Knowing" in "Knowing Ortiz hated speeches": an -ing word with a
+    capital only because it opens the sentence."""
+    if not (low.endswith("ing") and len(low) > 5 and low.isalpha()):
+        return False
+    before = text[max(0, start - 3) : start].rstrip(' \u00a0"\u201c')
+    return before == "" or before[-1] in ".!?\n"
 
 
 def _title_length(lows: Sequence[str], words: Sequence[str]) -> int:

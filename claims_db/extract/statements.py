@@ -81,8 +81,8 @@ def run(text: str, *, title: str | None = None) -> Extraction:
     for s_i, sentence in enumerate(sentences):
         mine = by_sentence[s_i]
         _note_subject(text, sentence, s_i, mine, index, state)
-        found = _sentence_statements(text, sentence, s_i, sentences, mine, index, state)
         here = parsed.get(s_i)
+        found = _sentence_statements(text, sentence, s_i, sentences, mine, index, state, here)
         if here is not None:
             found = _with_parsed(text, sentence, s_i, mine, index, state, here, found)
         if not found and is_claim(text, sentence):
@@ -389,6 +389,7 @@ def _sentence_statements(
     quotes: Sequence[Quote],
     index: SpeakerIndex,
     state: _State,
+    parsed: ParsedSentence | None = None,
 ) -> list[ExtractedStatement]:
     cues = find_cues(text, sentence.start, sentence.end, quotes, index)
     out: list[tuple[int, ExtractedStatement]] = []
@@ -408,6 +409,10 @@ def _sentence_statements(
             else:
                 told = index.resolve(cue.addressee) if cue.addressee is not None else None
                 resolved[k] = _resolve(cue.ref, text, sentence, s_i, quotes, index, state, told)
+            if parsed is not None:
+                resolved[k] = _checked_by_parse(
+                    text, sentence, s_i, quotes, index, state, parsed, cue, resolved[k]
+                )
         return resolved[k]
 
     for c_i, cue in enumerate(cues):
@@ -747,6 +752,30 @@ def _with_parsed(
     if added:
         out.sort(key=lambda st: st.start)
     return out
+
+
+def _checked_by_parse(
+    text: str,
+    sentence: Sentence,
+    s_i: int,
+    quotes: Sequence[Quote],
+    index: SpeakerIndex,
+    state: _State,
+    parsed: ParsedSentence,
+    cue: Cue,
+    found: _Speaker | None,
+) -> _Speaker | None:
+    """Return the parse's speaker for a cue the rules gave nobody, or only a body, where
+    the parse names a person ("said Acme researcher Jane Ortiz")."""
+    if found is not None and (found.name is None or found.kind is SpeakerKind.PERSON):
+        return found  # a person, or an unnamed source ("a spokesman")
+    speech = next((sp for sp in parsed.speech if sp.verb_start == cue.start), None)
+    if speech is None:
+        return found
+    if found is not None and speech.entity != "PERSON":
+        return found
+    better = _parsed_speaker(text, sentence, s_i, quotes, index, state, speech)
+    return better if better is not None and better.name is not None else found
 
 
 def _other_sense(st: ExtractedStatement, parsed: ParsedSentence) -> bool:

@@ -133,6 +133,18 @@ def test_pronoun_agrees_with_an_honorific() -> None:
     assert st.speaker == "Viktor Ostrowski"
 
 
+def test_a_participle_opening_the_sentence_is_not_part_of_the_name() -> None:
+    text = (
+        "Gala\n\n"
+        "Knowing Alvar Brenninkmeyer disliked speeches, the hosts kept it short. "
+        "Brenninkmeyer said the evening had raised enough for two scholarships."
+    )
+    result = extract(text)
+    st = _said(result, "raised enough for two scholarships")
+    assert st.speaker == "Alvar Brenninkmeyer"
+    assert all(not sp.name.startswith("Knowing") for sp in result.speakers)
+
+
 def test_it_said_without_an_earlier_body_has_no_invented_speaker() -> None:
     text = "Weather\n\nIt said the storm would pass by noon, the forecasters hoped."
     for st in _indirect(extract(text)):
