@@ -61,6 +61,7 @@ _WORD_RE = re.compile(r"[A-Za-z][a-z\-]+")
 _PRONOUNS = _wordset("he she they it we i")
 _RELATIVES = _wordset("who which that whom")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_NOT_VERB_TAGS = frozenset({"NOUN", "PROPN", "ADJ"})
 _MIN_CLAUSE_WORDS = 3
 
 
@@ -98,6 +99,8 @@ class ParsedSentence:
     # clause), and those used as speech; lower case.
     other_senses: frozenset[str] = frozenset()
     speech_forms: frozenset[str] = frozenset()
+    # Where a cue-verb form is a noun or an adjective here ("the AP report is"), by offset.
+    not_verbs: frozenset[int] = frozenset()
 
 
 def is_candidate(text: str, sentence: Sentence, quotes: Sequence[Quote]) -> bool:
@@ -125,6 +128,11 @@ def parse(
             tuple(Entity(base + e.start_char, base + e.end_char, e.label_) for e in doc.ents),
             frozenset(t.lower_ for t in doc if _other_sense(t)),
             frozenset(s.verb for s in speech),
+            frozenset(
+                base + t.idx
+                for t in doc
+                if t.pos_ in _NOT_VERB_TAGS and t.lower_ in _CUE_FORMS and t.lower_ != "according"
+            ),
         )
     return out
 

@@ -392,6 +392,9 @@ def _sentence_statements(
     parsed: ParsedSentence | None = None,
 ) -> list[ExtractedStatement]:
     cues = find_cues(text, sentence.start, sentence.end, quotes, index)
+    if parsed is not None and parsed.not_verbs:
+        # "the AP report is misleading": "report" is a noun, not "AP report(s)".
+        cues = [c for c in cues if c.start not in parsed.not_verbs]
     out: list[tuple[int, ExtractedStatement]] = []
     resolved: dict[int, _Speaker | None] = {}
     participle_subject: _Speaker | None = None
@@ -846,9 +849,11 @@ def _body(
     for m in reversed(inside):
         owner = text[m.end : m.end + 2] in _POSSESSIVES
         kind = index.entity_kinds.get(m.start)
-        person = not m.is_org and kind is not SpeakerKind.ORGANISATION
-        if person and owner and noun == "campaign":
-            # "Jane Ortiz's campaign said": the campaign speaks, not the candidate.
+        person = not m.is_org and (kind is not SpeakerKind.ORGANISATION or index.is_full_person(m))
+        right_before = text[m.end : hi].strip().lower() == noun
+        if person and (owner or right_before) and noun == "campaign":
+            # "Jane Ortiz's campaign said", "the Ortiz campaign said": the campaign speaks,
+            # not the candidate.
             name = f"{index.resolve(m).split()[-1]} campaign"
             found = _Speaker(name, SpeakerKind.ORGANISATION, alias)
             state.bodies[noun] = found

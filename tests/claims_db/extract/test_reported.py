@@ -62,6 +62,18 @@ def test_a_candidates_campaign_is_the_campaign_not_the_candidate() -> None:
     assert st.speaker == "Teague campaign"
 
 
+def test_the_name_campaign_is_the_campaign() -> None:
+    text = (
+        "Debate dates\n\n"
+        "Marisol Teague spoke in Ferris on Monday.\n\n"
+        "The Teague campaign said the poll report was misleading because it left out "
+        "rural voters."
+    )
+    st = _said(extract(text), "the poll report was misleading")
+    assert st.speaker == "Teague campaign"
+    assert st.cue == "said"  # "report" is a noun here, not the cue
+
+
 # 2. Reported speech that is not "NAME said (that) X".
 
 
