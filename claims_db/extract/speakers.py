@@ -786,6 +786,11 @@ class SpeakerIndex:
             out.append(ExtractedSpeaker(name, aliases, tuple(entity.roles), self._kind(entity)))
         return tuple(out)
 
+    def kind_of(self, name: str) -> SpeakerKind | None:
+        """Return the kind of a canonical name noted so far, or None if it is unknown."""
+        entity = self._entities.get(name)
+        return self._kind(entity) if entity is not None else None
+
     def _kind(self, entity: _Entity) -> SpeakerKind:
         """Return a speaker's kind: the NER's majority over its mentions, else the rules'."""
         votes = [self.entity_kinds[p] for p in entity.positions if p in self.entity_kinds]

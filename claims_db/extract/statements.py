@@ -75,9 +75,14 @@ def run(text: str, *, title: str | None = None) -> Extraction:
     for p in parsed.values():
         for ent in p.entities:
             if ent.label in _ORG_LABELS:
-                index.entity_kinds[ent.start] = SpeakerKind.ORGANISATION
+                kind = SpeakerKind.ORGANISATION
             elif ent.label == "PERSON":
-                index.entity_kinds[ent.start] = SpeakerKind.PERSON
+                kind = SpeakerKind.PERSON
+            else:
+                continue
+            # Every word of it: "the Ferris Ledger" is an entity, "Ferris Ledger" a mention.
+            for word in _WORD_RE.finditer(text, ent.start, ent.end):
+                index.entity_kinds[word.start()] = kind
     for s_i, sentence in enumerate(sentences):
         mine = by_sentence[s_i]
         _note_subject(text, sentence, s_i, mine, index, state)
@@ -290,6 +295,11 @@ def _antecedent_of(
     recent_org = state.last_org is not None and s_i - state.last_org_at <= _MAX_ORG_DISTANCE
     if not person and ref.word == "it" and recent_org and state.last_org is not None:
         return _with_alias(state.last_org, ref.word)  # "it said": the body that spoke
+    if not person and ref.word == "it":
+        # "The Port Board released a memo. It says ...": the body named just before.
+        for m in reversed(index.mentions_in(max(0, sentence.start - _ISSUER_WINDOW), ref.start)):
+            if m.is_org and not any(q.start <= m.start < q.end for q in quotes):
+                return _Speaker(index.resolve(m), SpeakerKind.ORGANISATION, ref.word)
     return None
 
 
@@ -710,6 +720,7 @@ _DOCUMENT_NOUNS = _wordset(
     """
 )
 
+_MEDIA_NOUNS = _wordset("newspaper paper magazine network channel outlet website daily tabloid")
 _SPEAKING_NOUNS = _BODY_NOUNS | _DOCUMENT_NOUNS | UNNAMED
 _SPEAKING_BODIES = _BODY_NOUNS | _DOCUMENT_NOUNS
 
@@ -868,6 +879,19 @@ def _body(
         return None  # "a report", "an agency": nobody the article names
     if noun in state.bodies:
         return _with_alias(state.bodies[noun], alias)
+    recent_org = state.last_org is not None and s_i - state.last_org_at <= _MAX_ORG_DISTANCE
+    if noun in _MEDIA_NOUNS:
+        # "the newspaper reported": the publication cited just before.
+        if recent_org and state.last_org is not None:
+            return _with_alias(state.last_org, alias)
+        last = state.last
+        if (
+            last is not None
+            and last.name is not None
+            and s_i - state.last_at <= _MAX_ORG_DISTANCE
+            and index.kind_of(last.name) is SpeakerKind.ORGANISATION
+        ):
+            return _Speaker(last.name, SpeakerKind.ORGANISATION, alias)
     if noun in _BODY_NOUNS:
         for m in reversed(index.mentions_in(max(0, lo - 5_000), lo)):
             if m.is_org and noun in m.name.lower().split():

@@ -54,6 +54,28 @@ def test_a_body_named_earlier_speaks_as_the_ministry() -> None:
     assert st.speaker == "Velmar Transport Ministry"
 
 
+def test_the_newspaper_is_the_publication_cited_before() -> None:
+    text = (
+        "Pier vote\n\n"
+        "The vote was close, the Ferris Gazette reported on Monday.\n\n"
+        "“The council should start over,” the newspaper wrote in an editorial.\n\n"
+        "The newspaper reported that the mayor met privately with several families."
+    )
+    result = extract(text)
+    assert _said(result, "The council should start over").speaker == "Ferris Gazette"
+    assert _said(result, "the mayor met privately").speaker == "Ferris Gazette"
+
+
+def test_it_says_after_a_body_released_a_document() -> None:
+    text = (
+        "Shipping\n\n"
+        "The Ferris Port Board released a memo on Monday. It says foreign ships can be "
+        "barred in the interest of public safety."
+    )
+    st = _said(extract(text), "foreign ships can be barred")
+    assert st.speaker == "Ferris Port Board"
+
+
 def test_a_candidates_campaign_is_the_campaign_not_the_candidate() -> None:
     text = (
         "Debate dates\n\nMarisol Teague's campaign said the second debate should move to October."
