@@ -15,7 +15,13 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from claims_db.extract.quotes import Quote
-from claims_db.extract.speakers import RELATIVE_PRONOUNS, ROLE_NOUNS, Mention, SpeakerIndex
+from claims_db.extract.speakers import (
+    RELATIVE_PRONOUNS,
+    ROLE_HEADS,
+    ROLE_NOUNS,
+    Mention,
+    SpeakerIndex,
+)
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -629,7 +635,7 @@ def _name_after_role(text: str, pos: int, end: int, index: SpeakerIndex) -> Ment
             break
         words = gap.split()
         if not words or any(
-            not (w[:1].isupper() or w.lower() in ROLE_NOUNS or w.lower() in _ROLE_WORDS)
+            not (w[:1].isupper() or w.lower() in ROLE_HEADS or w.lower() in _ROLE_WORDS)
             for w in words
         ):
             break

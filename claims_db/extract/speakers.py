@@ -224,6 +224,14 @@ def _mentions_of_piece(text: str, piece: list[tuple[int, int]]) -> list[Mention]
     full_start = piece[0][0]
     title = text[full_start : piece[title_end - 1][1]] if title_end else ""
     name_lows = lows[title_end:]
+    split = _person_of_body(name_lows)
+    if split > 0 and not title_end:
+        # "Irene Cho of Lakeshore College": a person, then the body they belong to.
+        person = _mention(text, name_piece[:split], "", full_start, False)
+        body = name_piece[split + 1 :]
+        if name_lows[split + 1] == "the":
+            body = body[1:]
+        return [person, _mention(text, body, "", body[0][0], True)]
     if _is_org(text, name_piece, name_lows):
         return [_mention(text, name_piece, title, full_start, True)]
     # A person name: split at connectors that join two names ("Clinton and Sanders").
@@ -242,6 +250,20 @@ def _mentions_of_piece(text: str, piece: list[tuple[int, int]]) -> list[Mention]
     if run:
         out.append(_mention(text, run, run_title, run_start, False))
     return out
+
+
+def _person_of_body(lows: Sequence[str]) -> int:
+    """Return the index of "of" in "Irene Cho of Lakeshore College" (a full name, "of", a
+    body), or -1."""
+    if "of" not in lows:
+        return -1
+    k = lows.index("of")
+    left, right = lows[:k], [w for w in lows[k + 1 :] if w != "the"]
+    if len(left) < 2 or not right or any(w in ORG_WORDS or w in _NAME_CONNECTORS for w in left):
+        return -1
+    if " ".join(left) in _PLACES or not any(w in ORG_WORDS for w in right):
+        return -1
+    return k
 
 
 def _opens_with_participle(text: str, start: int, low: str) -> bool:
@@ -318,6 +340,7 @@ _ROLE_HEADS = (
         """
     )
 )
+ROLE_HEADS = _ROLE_HEADS  # for attribution.py: words that can stand in a role phrase
 # Nouns for people that stand as a title before a full name ("Parent Jane Ortiz").
 _PERSON_TITLE_NOUNS = _ROLE_HEADS | _wordset(
     """

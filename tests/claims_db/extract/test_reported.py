@@ -179,6 +179,21 @@ def test_a_participle_opening_the_sentence_is_not_part_of_the_name() -> None:
     assert all(not sp.name.startswith("Knowing") for sp in result.speakers)
 
 
+def test_a_name_ends_before_of_and_the_body() -> None:
+    text = (
+        "Lake\n\nIrene Choudry of Lakeshore College's Institute for Water said the lake was "
+        "recovering."
+    )
+    st = _said(extract(text), "the lake was recovering")
+    assert st.speaker == "Irene Choudry"
+
+
+def test_team_and_role_before_the_name_are_not_the_speaker() -> None:
+    text = "Derby\n\nThe team needs a new keeper, said Harriers assistant coach Devan Patil."
+    st = _said(extract(text), "The team needs a new keeper")
+    assert st.speaker == "Devan Patil"
+
+
 def test_it_said_without_an_earlier_body_has_no_invented_speaker() -> None:
     text = "Weather\n\nIt said the storm would pass by noon, the forecasters hoped."
     for st in _indirect(extract(text)):
