@@ -47,7 +47,9 @@ _SAY_VERBS = _wordset(
     emphasized stress stresses stressed counter counters countered concede concedes conceded
     caution cautions cautioned boast boasts boasted allege alleges alleged clarify clarifies
     clarified writing saying adding telling noting arguing warning claiming insisting
-    explaining alleging declaring
+    explaining alleging declaring assure assures assured assuring reassure reassures
+    reassured reassuring reiterate reiterates reiterated state states stated forecast
+    forecasts charge charges charged
     """
 )
 _QUOTE_ONLY = _wordset(
@@ -67,7 +69,12 @@ _PARTICIPLES = _wordset(
     declaring writing
     """
 )
-_ADDRESSING = _wordset("tell tells told telling warn warns warned remind reminded")
+_ADDRESSING = _wordset(
+    """
+    tell tells told telling warn warns warned remind reminded assure assures assured
+    assuring reassure reassures reassured reassuring
+    """
+)
 CUES = _SAY_VERBS | _QUOTE_ONLY | _NEED_THAT
 _QUOTE_ONLY_SET = _QUOTE_ONLY
 _NEED_THAT_SET = _NEED_THAT
@@ -241,7 +248,9 @@ def _parse(
         return _according(text, start, end, cue_start, ref, quotes)
     subject_start = cue_start
     if not participle:
-        ref, subject_start = _subject_before(text, seg, cue_start, index)
+        ref, subject_start = _subject_before(
+            text, seg, cue_start, index, progressive=verb.endswith("ing")
+        )
     after = cue_end
     if ref is None and not participle:
         if _ends_clause(text, seg, cue_start):
@@ -318,12 +327,16 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 
 def _subject_before(
-    text: str, seg: int, cue_start: int, index: SpeakerIndex
+    text: str, seg: int, cue_start: int, index: SpeakerIndex, *, progressive: bool = False
 ) -> tuple[Ref | None, int]:
     toks = _tokens(text, seg, cue_start)
     i = len(toks) - 1
     while i >= 0 and toks[i][2].lower() in _SKIP_BEFORE:
         i -= 1
+    if progressive and i >= 0 and toks[i][2].lower() in _BE_FORMS:
+        i -= 1  # "The ministry is assuring commuters that ..."
+        while i >= 0 and toks[i][2].lower() in _SKIP_BEFORE:
+            i -= 1
     if i < 0:
         return None, cue_start
     if toks[i][2] == ")":
@@ -363,6 +376,7 @@ def _subject_before(
     return _noun_subject(text, toks, i, index)
 
 
+_BE_FORMS = _wordset("is are was were")
 _DETERMINERS_AFTER = _wordset("the a an one two several some many its his her their our")
 
 

@@ -61,6 +61,7 @@ _WORD_RE = re.compile(r"[A-Za-z][a-z\-]+")
 _PRONOUNS = _wordset("he she they it we i")
 _RELATIVES = _wordset("who which that whom")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_ADDRESSING_LEMMAS = _wordset("tell assure reassure warn remind inform notify advise brief")
 _NOT_VERB_TAGS = frozenset({"NOUN", "PROPN", "ADJ"})
 _MIN_CLAUSE_WORDS = 3
 
@@ -139,8 +140,9 @@ def parse(
 
 def _other_sense(tok: Token) -> bool:
     """Return True for a speech verb with an object and no clause: "adds 40,000 jobs"."""
-    if tok.pos_ != "VERB" or tok.lemma_.lower() not in SPEECH_LEMMAS:
-        return False
+    lemma = tok.lemma_.lower()
+    if tok.pos_ != "VERB" or lemma not in SPEECH_LEMMAS or lemma in _ADDRESSING_LEMMAS:
+        return False  # "assured commuters that ...": the object is the one addressed
     deps = {c.dep_ for c in tok.children}
     return (
         "dobj" in deps

@@ -108,6 +108,14 @@ def test_cue_verbs_beyond_said(verb: str) -> None:
     assert st.cue == verb
 
 
+@pytest.mark.parametrize("verb", ["is assuring", "assured"])
+def test_a_ministry_assuring_its_audience(verb: str) -> None:
+    text = f"Rail\n\nThe Velmar Transport Ministry {verb} commuters that the trains will run."
+    st = _said(extract(text), "the trains will run")
+    assert st.kind is Kind.INDIRECT
+    assert st.speaker == "Velmar Transport Ministry"
+
+
 def test_interrupted_clause_gives_both_halves() -> None:
     text = (
         "Council vote\n\n"
