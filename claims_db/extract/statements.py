@@ -508,8 +508,18 @@ def _sentence_statements(
             sp = resolved[k]
             if sp is not None and sp.name is not None and cue.ref.kind is not RefKind.PRONOUN:
                 index.record(sp.name, kind=sp.kind, alias=sp.alias, role=cue.ref.role)
-    out.sort(key=lambda pair: pair[0])
-    return [st for _, st in out]
+    # Two cues giving the same clause ("While Ortiz has pledged ..., Hale suggested that X"):
+    # the later cue, nearest the clause, attributes it.
+    last_of: dict[tuple[Kind, int, int], int] = {}
+    for n, (_, st) in enumerate(out):
+        last_of[(st.kind, st.start, st.end)] = n
+    kept = [
+        pair
+        for n, pair in enumerate(out)
+        if last_of[(pair[1].kind, pair[1].start, pair[1].end)] == n
+    ]
+    kept.sort(key=lambda pair: pair[0])
+    return [st for _, st in kept]
 
 
 # "called it", "described the plan as", "dubbed him" right before a quote: the subject's

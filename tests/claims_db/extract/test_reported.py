@@ -116,6 +116,17 @@ def test_a_ministry_assuring_its_audience(verb: str) -> None:
     assert st.speaker == "Velmar Transport Ministry"
 
 
+def test_the_cue_nearest_a_clause_attributes_it() -> None:
+    text = (
+        "Race\n\n"
+        "Senator Bernard Sallow lost three states, his aide, Tadeo Devlin, told reporters.\n\n"
+        "While Sallow has pledged to support the nominee, Devlin suggested that it would not "
+        "be an orderly process."
+    )
+    st = _said(extract(text), "it would not be an orderly process")
+    assert st.speaker == "Tadeo Devlin"
+
+
 def test_interrupted_clause_gives_both_halves() -> None:
     text = (
         "Council vote\n\n"
