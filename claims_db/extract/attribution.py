@@ -663,6 +663,7 @@ _ROLE_WORDS = _wordset(
     """
     former senior chief deputy assistant executive press campaign communications political
     national state local party top longtime veteran republican democratic presidential
+    ranking interim acting associate managing
     """
 )
 

@@ -291,13 +291,20 @@ def _title_length(lows: Sequence[str], words: Sequence[str]) -> int:
             # title after other words.
             last_title = i
     if last_title < 0:
-        # "Parent Delphine Farrow said": a common noun for a person opening the sentence.
+        # "Parent Delphine Farrow said": a common noun for a person opening the sentence;
+        # "Democrat Elijah Cumming": a party member, unless a body follows ("Republican
+        # National Committee").
+        if len(lows) >= 3 and lows[0] in _PARTY_MEMBERS:
+            return 0 if any(w in ORG_WORDS for w in lows[1:]) else 1
         return 1 if len(lows) >= 3 and lows[0] in _PERSON_TITLE_NOUNS else 0
     n = last_title + 1
     if n < len(lows) and lows[n] == "of":
         # "Secretary of Homeland Security Kristi Noem": the name is the last two words.
         return max(n, len(lows) - 2)
     return n
+
+
+_PARTY_MEMBERS = _wordset("democrat republican independent libertarian")
 
 
 def _is_org(text: str, piece: Sequence[tuple[int, int]], lows: Sequence[str]) -> bool:

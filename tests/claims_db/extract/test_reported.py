@@ -213,6 +213,18 @@ def test_team_and_role_before_the_name_are_not_the_speaker() -> None:
     assert st.speaker == "Devan Patil"
 
 
+def test_committee_and_party_before_a_name_are_roles() -> None:
+    text = (
+        "Budget\n\n"
+        "“They are spending their final days climbing all over each other,” said Oversight "
+        "ranking Democrat Eliot Cumbridge.\n\n"
+        "The Republican National Committee said the count was fair."
+    )
+    result = extract(text)
+    assert _said(result, "climbing all over each other").speaker == "Eliot Cumbridge"
+    assert _said(result, "the count was fair").speaker == "Republican National Committee"
+
+
 def test_it_said_without_an_earlier_body_has_no_invented_speaker() -> None:
     text = "Weather\n\nIt said the storm would pass by noon, the forecasters hoped."
     for st in _indirect(extract(text)):
