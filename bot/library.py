@@ -13,6 +13,7 @@ from claims_db.models import (
     Added,
     Answer,
     Article,
+    Explained,
     Feed,
     Kind,
     LinkedArticle,
@@ -91,6 +92,8 @@ class Library(Protocol):
     ) -> LinkResult: ...
 
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]: ...
+
+    def ask_explained(self, question: str, *, limit: int = 3) -> Explained: ...
 
     def resolve_speaker(self, name: str, *, limit: int = 5) -> SpeakerLookup: ...
 
