@@ -124,7 +124,13 @@ def features(
 def should_answer(values: Sequence[float]) -> bool:
     """Return whether to answer: the lexical stage's threshold passes, or the model is sure."""
     verdict = values[FEATURES.index("lexical_verdict")] > 0
-    return verdict or confidence(values) >= THRESHOLD
+    if verdict:
+        return True
+    # "What did X say about Y?" answered by someone else: only the lexical stage may.
+    directed = values[FEATURES.index("speaker_question")] > 0
+    if directed and values[FEATURES.index("names_agree")] <= 0:
+        return False
+    return confidence(values) >= THRESHOLD
 
 
 def confidence(
