@@ -34,10 +34,12 @@ from claims_db.models import (
     Statement,
 )
 from claims_db.search import SearchIndex
-from claims_db.store import Store
+from claims_db.store import Changes, Store, TinyDBStore
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from claims_db.pgstore import Database
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +185,24 @@ class ClaimsDB:
         cls, path: str | Path, *, seeds: Path | str | None | _Default = DEFAULT_SEEDS
     ) -> ClaimsDB:
         """Open the library at ``path``, creating it (with the seed articles) if missing."""
-        store = Store.open(path)
+        return cls.from_store(TinyDBStore.open(path), seeds=seeds)
+
+    @classmethod
+    def open_guild(
+        cls,
+        database: Database,
+        guild_id: int,
+        *,
+        seeds: Path | str | None | _Default = DEFAULT_SEEDS,
+    ) -> ClaimsDB:
+        """Open one guild's library in a PostgreSQL database, creating it if missing."""
+        return cls.from_store(database.store(guild_id), seeds=seeds)
+
+    @classmethod
+    def from_store(
+        cls, store: Store, *, seeds: Path | str | None | _Default = DEFAULT_SEEDS
+    ) -> ClaimsDB:
+        """Load a library from an open store; a new one gets the seed articles."""
         try:
             db = cls(store)
             if store.created:
@@ -197,8 +216,68 @@ class ClaimsDB:
 
     @property
     def path(self) -> Path:
-        """Return the library file's path."""
+        """Return the library file's path (TinyDB libraries only)."""
+        if not isinstance(self._store, TinyDBStore):
+            raise AttributeError("a PostgreSQL library has no file path")
         return self._store.path
+
+    @property
+    def name(self) -> str:
+        """Return how messages name this library (its path, or its guild and database)."""
+        return self._store.name
+
+    @property
+    def statement_count(self) -> int:
+        """Return how many statements the library holds in memory."""
+        with self._lock:
+            return len(self._statements)
+
+    # -- other writers -----------------------------------------------------------------
+
+    def catch_up(self) -> int:
+        """Apply what other processes stored since this library last looked; return articles."""
+        with self._lock:
+            changes = self._store.changes()
+            if changes is None:
+                return 0
+            self._apply(changes)
+            return len(changes.article_ids)
+
+    def _begin_write(self) -> None:
+        """Take the store's write lock and apply others' writes before deciding ours."""
+        changes = self._store.begin_write()
+        if changes is not None:
+            self._apply(changes)
+
+    def _apply(self, changes: Changes) -> None:
+        """Make memory and index match the stored state of the touched records."""
+        self._forget(*changes.article_ids, stage=False)
+        current = {sp.id: sp for sp in changes.speakers}
+        gone = [sid for sid in changes.speaker_ids if sid not in current and sid in self._speakers]
+        for sid in gone:
+            del self._speakers[sid]
+            self._speaker_counts.pop(sid, None)
+        if gone:
+            dropped = set(gone)
+            self._speaker_keys = {k: v for k, v in self._speaker_keys.items() if v not in dropped}
+        for speaker in current.values():
+            self._speakers[speaker.id] = speaker
+            self._remember_speaker_keys(speaker)
+        for article in changes.articles:
+            self._articles[article.id] = article
+        statements = sorted(changes.statements, key=lambda s: (s.article_id, s.start))
+        for st in statements:
+            if st.article_id not in self._articles:
+                continue
+            self._statements[st.id] = st
+            self._by_article.setdefault(st.article_id, []).append(st.id)
+            if st.speaker_id:
+                self._speaker_counts[st.speaker_id] += 1
+        self._index.remove((), gone)
+        self._index.add(
+            (st for st in statements if st.article_id in self._articles), current.values()
+        )
+        log.info("applied %d changed article(s) from other writers", len(changes.article_ids))
 
     def close(self) -> None:
         """Write anything pending and release the library."""
@@ -285,6 +364,10 @@ class ClaimsDB:
         article_id = article_id_for(doc.text)
         with self._lock:
             known = self._articles.get(article_id)
+        if known is None and not commit:
+            with self._lock:  # a batch holds the write lock: what others stored is applied
+                self._begin_write()
+                known = self._articles.get(article_id)
         if known is not None:
             return known
         extraction = extract(doc.text, title=doc.title)
@@ -302,8 +385,11 @@ class ClaimsDB:
             extractor_version=EXTRACTOR_VERSION,
         )
         with self._lock:
+            self._begin_write()
             known = self._articles.get(article_id)
             if known is not None:
+                if commit:
+                    self._store.commit()  # nothing staged: releases the write lock
                 return known
             count = self._put(article, extraction)
             if commit:
@@ -361,7 +447,17 @@ class ClaimsDB:
         the aliases and roles the older extraction gave it.
         """
         report = IngestReport()
+        with self._store.reextract_lock() as held:
+            if not held:
+                log.info("another process is re-extracting %s; leaving it to it", self.name)
+                return report
+            return self._reextract(report, everything=everything, progress=progress)
+
+    def _reextract(
+        self, report: IngestReport, *, everything: bool, progress: ProgressFn | None
+    ) -> IngestReport:
         with self._lock:
+            self.catch_up()
             stale = sorted(
                 (
                     a
@@ -376,8 +472,9 @@ class ClaimsDB:
             batch = stale[first : first + _REEXTRACT_BATCH]
             extracted = [(old, extract(old.text, title=old.title)) for old in batch]
             with self._lock:
+                self._begin_write()
                 # Removing a batch at once keeps the store's scans to one per batch.
-                live = [(old, ex) for old, ex in extracted if self._articles.get(old.id) is old]
+                live = [(old, ex) for old, ex in extracted if self._articles.get(old.id) == old]
                 fresh = [
                     (replace(old, extractor_version=EXTRACTOR_VERSION), ex) for old, ex in live
                 ]
@@ -417,8 +514,9 @@ class ClaimsDB:
         try:
             self._store.commit()
         except ClaimsError:
+            discarded = self._store.rollback()
             for article_id in article_ids:
-                self._forget(article_id)
+                self._forget(article_id, stage=not discarded)
             raise
 
     def _merge_speakers(
@@ -598,14 +696,19 @@ class ClaimsDB:
     def remove_article(self, article_id: str) -> Article:
         """Remove an article, its statements and the speakers left without statements."""
         with self._lock:
-            article = self.article(article_id)
+            self._begin_write()
+            try:
+                article = self.article(article_id)
+            except NotFound:
+                self._store.commit()  # nothing staged: release the write lock
+                raise
             orphans = self._forget(article.id)
             self._store.commit()
             log.info("removed article %s (%d speakers dropped)", article.id, len(orphans))
             return article
 
-    def _forget(self, *article_ids: str) -> list[str]:
-        """Drop articles from memory, index and store (staged); return dropped speaker ids."""
+    def _forget(self, *article_ids: str, stage: bool = True) -> list[str]:
+        """Drop articles from memory, index and (``stage``) store; return dropped speaker ids."""
         statement_ids = [sid for aid in article_ids for sid in self._by_article.pop(aid, [])]
         touched: set[str] = set()
         for sid in statement_ids:
@@ -622,7 +725,8 @@ class ClaimsDB:
         if orphans:
             gone = set(orphans)
             self._speaker_keys = {k: v for k, v in self._speaker_keys.items() if v not in gone}
-        self._store.delete_articles(article_ids, orphans)
+        if stage:
+            self._store.delete_articles(article_ids, orphans)
         self._index.remove(statement_ids, orphans)
         return orphans
 
