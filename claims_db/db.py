@@ -161,6 +161,7 @@ class ClaimsDB:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._on_close: list[Callable[[], None]] = []
         self._lock = threading.RLock()
         self._articles: dict[str, Article] = {a.id: a for a in store.articles()}
         self._statements: dict[str, Statement] = {}
@@ -197,6 +198,26 @@ class ClaimsDB:
     ) -> ClaimsDB:
         """Open one guild's library in a PostgreSQL database, creating it if missing."""
         return cls.from_store(database.store(guild_id), seeds=seeds)
+
+    @classmethod
+    def open_url(
+        cls,
+        url: str,
+        guild_id: int = 0,
+        *,
+        seeds: Path | str | None | _Default = DEFAULT_SEEDS,
+    ) -> ClaimsDB:
+        """Connect to a PostgreSQL database and open one guild's library; close disconnects."""
+        from claims_db.pgstore import Database  # psycopg is only needed in PostgreSQL mode
+
+        database = Database.connect(url, max_connections=2)
+        try:
+            db = cls.open_guild(database, guild_id, seeds=seeds)
+        except BaseException:
+            database.close()
+            raise
+        db._on_close.append(database.close)
+        return db
 
     @classmethod
     def from_store(
@@ -282,7 +303,11 @@ class ClaimsDB:
     def close(self) -> None:
         """Write anything pending and release the library."""
         with self._lock:
-            self._store.close()
+            try:
+                self._store.close()
+            finally:
+                for closer in self._on_close:
+                    closer()
 
     def __enter__(self) -> ClaimsDB:
         return self

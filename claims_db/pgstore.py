@@ -98,6 +98,7 @@ class Database:
     def __init__(self, url: str, *, max_connections: int = 4) -> None:
         self.url = url
         self.label = _redacted(url)
+        self._probe()
         self._pool = ConnectionPool(
             url,
             min_size=1,
@@ -113,6 +114,20 @@ class Database:
             raise DatabaseUnavailable(
                 f"Cannot reach the database {self.label} (CLAIMBOT_DATABASE_URL): "
                 "check that PostgreSQL runs and the URL is right."
+            ) from exc
+
+    def _probe(self) -> None:
+        """Connect once, so an unreachable database is one clear error (not pool retries)."""
+        try:
+            psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_SECONDS).close()
+        except psycopg.Error as exc:
+            reason = (
+                str(exc).strip().splitlines()[-1].strip()
+                if str(exc).strip()
+                else type(exc).__name__
+            )
+            raise DatabaseUnavailable(
+                f"Cannot reach the database {self.label} (CLAIMBOT_DATABASE_URL): {reason}"
             ) from exc
 
     @classmethod
@@ -213,6 +228,36 @@ class Database:
         return applied
 
     # -- libraries and shared state -----------------------------------------------------
+
+    def import_library(
+        self,
+        guild_id: int,
+        articles: list[Article],
+        statements: list[Statement],
+        speakers: list[Speaker],
+        *,
+        replace: bool = False,
+    ) -> None:
+        """Store a whole library as one guild's, in one transaction.
+
+        A guild that already holds articles is refused unless ``replace`` is set, which
+        swaps its whole library for this one.
+        """
+        store = self.store(guild_id)
+        store.begin_write()
+        try:
+            held = store.articles()
+            if held and not replace:
+                raise ClaimsError(
+                    f"Guild {guild_id} already holds {len(held)} article(s) in the database; "
+                    "it was left as is (use --replace to swap it for the imported one)."
+                )
+            store.clear()
+            store.bulk_put(articles, statements, speakers)
+        except BaseException:
+            store.rollback()
+            raise
+        store.commit()
 
     def store(self, guild_id: int) -> PgStore:
         """Open (creating when missing) the library of one guild."""
@@ -489,6 +534,48 @@ class PgStore:
             )
         self._touched_articles.update(articles)
         self._touched_speakers.update(speakers)
+
+    def bulk_put(
+        self,
+        articles: Iterable[Article],
+        statements: Iterable[Statement],
+        speakers: Iterable[Speaker],
+    ) -> None:
+        """Write many records at once with COPY (imports and benchmarks; uncommitted)."""
+        conn = self._writing()
+        g = self.guild_id
+        ids: list[str] = []
+        with conn.cursor() as cur:
+            with cur.copy("COPY articles (guild_id, id, doc) FROM STDIN") as copy:
+                for a in articles:
+                    ids.append(a.id)
+                    copy.write_row((g, a.id, orjson.dumps(_article_to(a)).decode()))
+            with cur.copy("COPY statements (guild_id, id, article_id, doc) FROM STDIN") as copy:
+                for st in statements:
+                    doc = orjson.dumps(_statement_to(st)).decode()
+                    copy.write_row((g, st.id, st.article_id, doc))
+            speaker_ids: list[str] = []
+            with cur.copy("COPY speakers (guild_id, id, doc) FROM STDIN") as copy:
+                for sp in speakers:
+                    speaker_ids.append(sp.id)
+                    copy.write_row((g, sp.id, orjson.dumps(_speaker_to(sp)).decode()))
+        self._touched_articles.update(ids)
+        self._touched_speakers.update(speaker_ids)
+
+    def clear(self) -> None:
+        """Delete every record of the guild (uncommitted)."""
+        conn = self._writing()
+        for table, touched in (
+            ("articles", self._touched_articles),
+            ("speakers", self._touched_speakers),
+        ):
+            rows = conn.execute(
+                sql.SQL("DELETE FROM {} WHERE guild_id = %s RETURNING id").format(
+                    sql.Identifier(table)
+                ),
+                (self.guild_id,),
+            ).fetchall()
+            touched.update(str(r[0]) for r in rows)
 
     def commit(self) -> None:
         """Record the change, announce it and commit; the guild's lock goes with the commit."""
