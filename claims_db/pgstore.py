@@ -313,7 +313,7 @@ class Database:
         with self.connection() as conn:
             conn.execute(
                 "INSERT INTO identify_buckets (bucket, last_identify) "
-                "VALUES (%s, '-infinity') ON CONFLICT (bucket) DO NOTHING",
+                "VALUES (%s, 'epoch') ON CONFLICT (bucket) DO NOTHING",
                 (bucket,),
             )
             conn.commit()
