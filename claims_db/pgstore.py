@@ -708,6 +708,8 @@ class ChangeListener:
                 self._listen()
             except psycopg.Error:
                 log.warning("change listener lost its connection; reconnecting", exc_info=True)
+            except Exception:  # a bug must not silently end catching up: log, then go on
+                log.exception("change listener failed; restarting it")
             self.connected.clear()
             if not self._stopping.is_set():
                 self.reconnects += 1
@@ -725,13 +727,10 @@ class ChangeListener:
             self._catch_up()  # whatever happened while we were not listening
             last_poll = time.monotonic()
             while not self._stopping.is_set():
-                due: set[int] = set()
-                for note in conn.notifies(timeout=0.5, stop_after=64):
+                for note in conn.notifies(timeout=0.5, stop_after=1):
                     guild, _, _ = note.payload.partition(":")
                     with contextlib.suppress(ValueError):
-                        due.add(int(guild))
-                if due:
-                    self._catch_up(due)
+                        self._catch_up([int(guild)])
                 if time.monotonic() - last_poll >= self._poll_seconds:
                     self._catch_up()
                     last_poll = time.monotonic()

@@ -34,6 +34,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CLAIMBOT_DB", str(tmp_path / "default-library.json"))
     monkeypatch.delenv("CLAIMBOT_SEEDS", raising=False)
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    for name in ("DATABASE_URL", "SHARD_COUNT", "SHARD_IDS", "MAX_RESIDENT_STATEMENTS"):
+        monkeypatch.delenv(f"CLAIMBOT_{name}", raising=False)  # tests pick their own store
 
 
 # -- PostgreSQL -------------------------------------------------------------------------------

@@ -37,8 +37,9 @@ def _free_port() -> int:
 class Cluster:
     """initdb + pg_ctl start in a temp dir; ``stop`` removes everything."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
         self.bindir = bindir
+        self.durable = durable  # fsync on (benchmarks); tests trade durability for speed
         self.root = Path(tempfile.mkdtemp(prefix="claimbot-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
@@ -65,9 +66,10 @@ class Cluster:
         )  # fmt: skip
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.root}"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             " -c max_connections=200"
         )
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         log = str(self.root / "server.log")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
         self.started = True
