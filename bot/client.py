@@ -79,6 +79,7 @@ class ClaimBot(commands.Bot):
             settings.data_dir,
             opener or open_claims_db(settings.seeds),
             guild_opener=self._open_guild if uses_database else None,
+            has_library=self._has_library if uses_database else None,
             owns=settings.owns if settings.is_sharded else None,
             max_resident_statements=settings.max_resident_statements,
             on_open=self._listen_to,
@@ -143,6 +144,9 @@ class ClaimBot(commands.Bot):
         if self.database is None:
             raise RuntimeError("the database connects in setup_hook")
         return open_guild_library(self.database, self.settings.seeds)(guild_id)
+
+    def _has_library(self, guild_id: int) -> bool:
+        return self.database is not None and self.database.has_library(guild_id)
 
     def _listen_to(self, guild_id: int, library: Library) -> None:
         if self.listener is not None and hasattr(library, "catch_up"):

@@ -124,6 +124,7 @@ class Libraries:
         opener: Opener,
         *,
         guild_opener: GuildOpener | None = None,
+        has_library: Callable[[int], bool] | None = None,
         owns: Callable[[int], bool] | None = None,
         max_resident_statements: int = 0,
         on_open: Callable[[int, Library], None] | None = None,
@@ -132,6 +133,7 @@ class Libraries:
         self.data_dir = data_dir
         self._opener = opener
         self._guild_opener = guild_opener
+        self._has_library = has_library
         self._owns = owns
         self.max_resident_statements = max_resident_statements
         self._on_open = on_open
@@ -205,9 +207,11 @@ class Libraries:
 
     async def exists(self, guild_id: int) -> bool:
         """Return whether the guild already has a library (a file, or rows in PostgreSQL)."""
-        if self._guild_opener is None:
+        if not self.owns(guild_id):
+            return False
+        if self._has_library is None:
             return self.path_for(guild_id).exists()
-        return self.owns(guild_id)
+        return await asyncio.to_thread(self._has_library, guild_id)
 
     def _open_file(self, path: Path) -> Library:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -264,6 +264,11 @@ class ClaimsDB:
             self._apply(changes)
             return len(changes.article_ids)
 
+    def _end_write(self) -> None:
+        """End a write that staged nothing (its last batch was committed or held nothing)."""
+        with self._lock:
+            self._store.rollback()
+
     def _begin_write(self) -> None:
         """Take the store's write lock and apply others' writes before deciding ours."""
         changes = self._store.begin_write()
@@ -386,6 +391,13 @@ class ClaimsDB:
         commit: bool = True,
     ) -> Article:
         """Extract and store one document; an article already stored is returned as is."""
+        article, _ = self._add_document(doc, source=source, added_by=added_by, commit=commit)
+        return article
+
+    def _add_document(
+        self, doc: Document, *, source: SourceKind, added_by: str | None, commit: bool
+    ) -> tuple[Article, bool]:
+        """Return the article and whether this call stored it (not another writer)."""
         article_id = article_id_for(doc.text)
         with self._lock:
             known = self._articles.get(article_id)
@@ -394,7 +406,7 @@ class ClaimsDB:
                 self._begin_write()
                 known = self._articles.get(article_id)
         if known is not None:
-            return known
+            return known, False
         extraction = extract(doc.text, title=doc.title)
         article = Article(
             id=article_id,
@@ -415,12 +427,12 @@ class ClaimsDB:
             if known is not None:
                 if commit:
                     self._store.commit()  # nothing staged: releases the write lock
-                return known
+                return known, False
             count = self._put(article, extraction)
             if commit:
                 self._commit_or_roll_back(article_id)
         log.info("added article %s (%d statements)", article_id, count)
-        return article
+        return article, True
 
     def _put(self, article: Article, extraction: Extraction) -> int:
         """Stage an article with its extracted statements and speakers; return the count."""
@@ -518,6 +530,7 @@ class ClaimsDB:
                     pending = []
             if progress is not None:
                 progress(done, len(stale), report)
+        self._end_write()
         log.info("re-extracted %d article(s)", len(report.added))
         return report
 
@@ -607,9 +620,10 @@ class ClaimsDB:
         for done, file in enumerate(files, start=1):
             try:
                 doc = text_mod.read_file(file)
-                before = self.article_count
-                article = self.add_document(doc, source=source, added_by=added_by, commit=False)
-                if self.article_count > before:
+                article, added = self._add_document(
+                    doc, source=source, added_by=added_by, commit=False
+                )
+                if added:
                     pending.append(article)
                 else:
                     report.skipped.append(article)
@@ -624,6 +638,7 @@ class ClaimsDB:
                 pending = []
             if progress is not None:
                 progress(done, len(files), report)
+        self._end_write()
         return report
 
     def _add_seeds(self, folder: Path) -> None:

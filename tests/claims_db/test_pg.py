@@ -321,3 +321,30 @@ def test_a_reextract_running_elsewhere_is_left_alone(pg_url: str) -> None:
             assert db.reextract(everything=True).added == []
         assert len(db.reextract(everything=True).added) == 1
         db.close()
+
+
+def _advisory_locks(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_no_write_lock_outlives_an_ingest_or_reextract(pg_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.txt").write_text(numbered_article(n), encoding="utf-8")
+    (folder / "empty.txt").write_text("  ", encoding="utf-8")
+    with Database.connect(pg_url) as database, ClaimsDB.open_guild(database, 3) as db:
+        other = ClaimsDB.open_guild(database, 3)
+        assert len(db.add_paths([folder]).added) == 3
+        assert _advisory_locks(pg_url) == 0
+        # The other library learns under the lock that all is stored: nothing to commit.
+        assert other.add_paths([folder]).added == []
+        assert _advisory_locks(pg_url) == 0
+        other.close()
+        db.add_text(HARBOUR)
+        db.add_text(HARBOUR)
+        assert _advisory_locks(pg_url) == 0
+        assert db.reextract().added == []
+        assert _advisory_locks(pg_url) == 0
