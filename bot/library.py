@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from claims_db.db import ClaimsDB
-from claims_db.models import Answer, Article, Kind, Speaker, Statement
+from claims_db.models import Added, Answer, Article, Kind, Speaker, SpeakerLookup, Statement
 
 if TYPE_CHECKING:
     import aiohttp
@@ -47,7 +47,42 @@ class Library(Protocol):
         session: aiohttp.ClientSession | None = None,
     ) -> Article: ...
 
+    def ingest_text(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+        publisher: str | None = None,
+        added_by: str | None = None,
+    ) -> Added: ...
+
+    def ingest_bytes(self, data: bytes, *, filename: str, added_by: str | None = None) -> Added: ...
+
+    async def ingest_url(
+        self,
+        url: str,
+        *,
+        added_by: str | None = None,
+        allow_private: bool = False,
+        session: aiohttp.ClientSession | None = None,
+    ) -> Added: ...
+
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]: ...
+
+    def resolve_speaker(self, name: str, *, limit: int = 5) -> SpeakerLookup: ...
+
+    def speaker_quotes(
+        self, speaker_id: str, *, topic: str | None = None, limit: int = 50
+    ) -> list[Answer]: ...
+
+    def speaker(self, speaker_id: str) -> Speaker | None: ...
+
+    def answer_for(self, statement_id: str, *, contradicts: bool = False) -> Answer: ...
+
+    @property
+    def article_count(self) -> int: ...
 
     def quotes(
         self, speaker: str, *, topic: str | None = None, limit: int = 50
@@ -83,24 +118,23 @@ def _updated(db: ClaimsDB) -> ClaimsDB:
 
 
 def open_claims_db(seeds: Path | None) -> Opener:
-    """Return an opener that opens a `ClaimsDB` file, seeded from ``seeds`` when given."""
+    """Return an opener that opens a `ClaimsDB` file, seeded from ``seeds`` only when given.
+
+    A server's library starts empty unless the bot is configured with a seeds folder; the
+    engine's own default (the bundled seed, for the CLI's quick start) does not apply here.
+    """
 
     def _open(path: Path) -> Library:
-        db = ClaimsDB.open(path) if seeds is None else ClaimsDB.open(path, seeds=seeds)
-        return _updated(db)
+        return _updated(ClaimsDB.open(path, seeds=seeds))
 
     return _open
 
 
 def open_guild_library(database: Database, seeds: Path | None) -> GuildOpener:
-    """Return an opener of guild libraries in PostgreSQL, seeded from ``seeds`` when given."""
+    """Return an opener of guild libraries in PostgreSQL, seeded from ``seeds`` only when given."""
 
     def _open(guild_id: int) -> Library:
-        if seeds is None:
-            db = ClaimsDB.open_guild(database, guild_id)
-        else:
-            db = ClaimsDB.open_guild(database, guild_id, seeds=seeds)
-        return _updated(db)
+        return _updated(ClaimsDB.open_guild(database, guild_id, seeds=seeds))
 
     return _open
 
