@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import logging
 import os
-import re
 import sys
 import threading
 import time
@@ -20,14 +19,17 @@ from typing import TYPE_CHECKING, Final
 
 from rapidfuzz import fuzz
 
+from claims_db import identity
 from claims_db import text as text_mod
 from claims_db.errors import ClaimsError, InputTooLarge, NotFound, UnsupportedFile
 from claims_db.extract import EXTRACTOR_VERSION, extract
 from claims_db.models import (
     Added,
     Answer,
+    Appearance,
     Article,
     Document,
+    Explained,
     ExtractedSpeaker,
     Extraction,
     Kind,
@@ -86,39 +88,7 @@ def _short_hash(*parts: str) -> str:
 
 
 def _name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
-_INITIAL = re.compile(r"[^\W\d_]\.?")
-_INITIALLED = "\x00"  # marks the key of a name with its middle initials left out
-
-
-def _lookup_keys(name: str) -> list[str]:
-    """Return the keys under which a stored speaker may already hold ``name``.
-
-    "Donald J. Trump" is "Donald Trump" written with a middle initial, so each finds the
-    other. Two names that both carry initials must agree on them: "George W. Bush" is not
-    "George H. W. Bush".
-    """
-    key = _name_key(name)
-    bare = _without_initials(key)
-    if bare is not None:
-        return [key, bare]
-    return [key, _INITIALLED + key]
-
-
-def _stored_keys(name: str) -> list[str]:
-    """Return the keys to remember a stored speaker's ``name`` by (see ``_lookup_keys``)."""
-    key = _name_key(name)
-    bare = _without_initials(key)
-    return [key] if bare is None else [key, _INITIALLED + bare]
-
-
-def _without_initials(key: str) -> str | None:
-    """Return a name key without its middle initials, or None when it has none."""
-    words = key.split()
-    kept = [words[0], *(w for w in words[1:-1] if not _INITIAL.fullmatch(w)), words[-1]]
-    return " ".join(kept) if len(words) > 2 and len(kept) < len(words) else None
+    return identity.name_key(name)
 
 
 def _now() -> str:
@@ -180,9 +150,8 @@ class ClaimsDB:
         self._speaker_counts: Counter[str] = Counter(
             s.speaker_id for s in self._statements.values() if s.speaker_id
         )
-        self._speaker_keys: dict[str, str] = {}
-        for sp in self._speakers.values():
-            self._remember_speaker_keys(sp)
+        self._directory = identity.Directory()
+        self._directory.rebuild((sp.id, _identity(sp)) for sp in self._speakers.values())
         self._index = SearchIndex()
         self._index.add(self._statements.values(), self._speakers.values())
 
@@ -290,12 +259,10 @@ class ClaimsDB:
         for sid in gone:
             del self._speakers[sid]
             self._speaker_counts.pop(sid, None)
-        if gone:
-            dropped = set(gone)
-            self._speaker_keys = {k: v for k, v in self._speaker_keys.items() if v not in dropped}
         for speaker in current.values():
             self._speakers[speaker.id] = speaker
-            self._remember_speaker_keys(speaker)
+        if gone or current:
+            self._directory.rebuild((s.id, _identity(s)) for s in self._speakers.values())
         for article in changes.articles:
             self._articles[article.id] = article
         statements = sorted(changes.statements, key=lambda s: (s.article_id, s.start))
@@ -482,7 +449,7 @@ class ClaimsDB:
         text = article.text
         quoted = {st.speaker for st in extraction.statements if st.speaker}
         speaker_ids, changed = self._merge_speakers(
-            sp for sp in extraction.speakers if sp.name in quoted
+            (sp for sp in extraction.speakers if sp.name in quoted), article_id=article.id
         )
         statements = [
             Statement(
@@ -524,7 +491,7 @@ class ClaimsDB:
         inside a swap finishes it first), and the file is written in paced batches, so an
         interrupted run leaves every article either as it was or re-extracted, and running
         it again finishes the rest. A speaker quoted in articles of several batches keeps
-        the aliases and roles the older extraction gave it.
+        the aliases and roles its other articles gave it, and takes this article's anew.
         """
         report = IngestReport()
         with self._store.reextract_lock() as held:
@@ -544,7 +511,9 @@ class ClaimsDB:
                     for a in self._articles.values()
                     if everything or a.extractor_version < EXTRACTOR_VERSION
                 ),
-                key=lambda a: (a.added_at, a.id),
+                # Library order (stable within a second): a surname alone joins only a
+                # person already named in full, so articles must come back as they came.
+                key=lambda a: a.added_at,
             )
         pacer = _CommitPacer()
         pending: list[Article] = []
@@ -601,46 +570,48 @@ class ClaimsDB:
             raise
 
     def _merge_speakers(
-        self, extracted: Iterable[ExtractedSpeaker]
+        self, extracted: Iterable[ExtractedSpeaker], *, article_id: str
     ) -> tuple[dict[str, str], list[Speaker]]:
-        """Map each extracted name to a stored speaker id, merging aliases and roles."""
+        """Map each speaker of one article to a stored speaker id (see ``claims_db.identity``).
+
+        A compatible name joins the stored speaker, which gains this article's aliases and
+        roles as an appearance; anything else (an ambiguous surname, a description such as
+        "the president of the club") becomes a speaker of its own, scoped to the article
+        when its plain id is taken.
+        """
         ids: dict[str, str] = {}
         changed: list[Speaker] = []
         for ex in extracted:
-            names = [ex.name, *(a for a in ex.aliases if len(a.split()) >= 2)]
-            keys = [key for name in names for key in _lookup_keys(name)]
-            sid = next((self._speaker_keys[k] for k in keys if k in self._speaker_keys), None)
+            kind = identity.kind_of(ex.name, ex.kind)
+            found = identity.identity_of((ex.name, *ex.aliases), kind)
+            sid, ambiguous = self._directory.find(found) if found.is_named else (None, False)
+            if ambiguous:
+                log.debug("speaker %r matches several in the library; kept apart", ex.name)
+            appearance = Appearance(
+                article_id=article_id,
+                aliases=_unique((ex.name, *ex.aliases)),
+                roles=_unique(ex.roles),
+            )
             if sid is None:
-                speaker = Speaker(
-                    id=_short_hash("speaker", _name_key(ex.name)),
-                    name=ex.name,
-                    aliases=_unique((ex.name, *ex.aliases)),
-                    roles=_unique(ex.roles),
-                    kind=ex.kind,
-                )
+                sid = _short_hash("speaker", _name_key(ex.name))
+                if sid in self._speakers or not found.is_named:
+                    sid = _short_hash("speaker", _name_key(ex.name), article_id)
+                speaker = _with_appearances(Speaker(id=sid, name=ex.name, kind=kind), (appearance,))
             else:
+                # Adding to what the speaker had keeps an ingest linear in the articles a
+                # frequent speaker appears in; _forget recomputes when articles go.
                 old = self._speakers[sid]
-                speaker = Speaker(
-                    id=sid,
-                    name=old.name,
-                    aliases=_unique((*old.aliases, ex.name, *ex.aliases)),
-                    roles=_unique((*old.roles, *ex.roles)),
-                    kind=old.kind,
+                speaker = replace(
+                    old,
+                    appearances=(*old.appearances, appearance),
+                    aliases=_unique((*old.aliases, *appearance.aliases)),
+                    roles=_unique((*old.roles, *appearance.roles)),
                 )
-                if speaker == old:
-                    ids[ex.name] = sid
-                    continue
-            ids[ex.name] = speaker.id
-            self._speakers[speaker.id] = speaker
-            self._remember_speaker_keys(speaker)
+            ids[ex.name] = sid
+            self._speakers[sid] = speaker
+            self._directory.add(sid, _identity(speaker))
             changed.append(speaker)
         return ids, changed
-
-    def _remember_speaker_keys(self, speaker: Speaker) -> None:
-        names = [speaker.name, *(a for a in speaker.aliases if len(a.split()) >= 2)]
-        for name in names:
-            for key in _stored_keys(name):
-                self._speaker_keys.setdefault(key, speaker.id)
 
     def add_paths(
         self,
@@ -694,14 +665,29 @@ class ClaimsDB:
 
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]:
         """Return the sourced statements that best answer ``question``; [] if none fits."""
+        return list(self.ask_explained(question, limit=limit).answers)
+
+    def ask_explained(self, question: str, *, limit: int = 3) -> Explained:
+        """Answer ``question`` like :meth:`ask`, saying why there is no answer when it can.
+
+        ``unknown_speaker`` is set when the question asks what someone said whom no
+        statement is by or about; ``did_you_mean`` then lists known speakers spelt close.
+        """
         if len(question) > MAX_QUESTION_CHARS:
             raise InputTooLarge(
                 f"That question is {len(question):,} characters long; "
                 f"ask in at most {MAX_QUESTION_CHARS:,}."
             )
         with self._lock:
-            matches = self._index.search(question, limit=limit)
-            return [self._answer(m) for m in matches if m.statement_id in self._statements]
+            ranking = self._index.explain(question, limit=limit)
+            threshold = self._index.threshold
+            answers = tuple(
+                self._answer(m)
+                for m in ranking.matches
+                if m.score >= threshold and m.statement_id in self._statements
+            )
+            close = tuple(self._speakers[s] for s in ranking.did_you_mean if s in self._speakers)
+            return Explained(answers, ranking.unknown_speaker, close)
 
     def quotes(self, speaker: str, *, topic: str | None = None, limit: int = 50) -> list[Answer]:
         """Return a speaker's statements (fuzzy name), ranked by ``topic`` when given."""
@@ -847,12 +833,23 @@ class ClaimsDB:
         for sp in orphans:
             del self._speaker_counts[sp]
             del self._speakers[sp]
-        if orphans:
-            gone = set(orphans)
-            self._speaker_keys = {k: v for k, v in self._speaker_keys.items() if v not in gone}
+        # Survivors lose what the forgotten articles called them, so a name or role one
+        # article gave never keeps two people together after that article is gone.
+        forgotten = set(article_ids)
+        survivors: list[Speaker] = []
+        for sp in sorted(touched - set(orphans)):
+            old = self._speakers[sp]
+            kept = tuple(a for a in old.appearances if a.article_id not in forgotten)
+            if kept != old.appearances:
+                self._speakers[sp] = _with_appearances(old, kept)
+                survivors.append(self._speakers[sp])
+        if orphans or survivors:
+            self._directory.rebuild((s.id, _identity(s)) for s in self._speakers.values())
         if stage:
             self._store.delete_articles(article_ids, orphans)
+            self._store.put_speakers(survivors)
         self._index.remove(statement_ids, orphans)
+        self._index.add((), survivors)
         return orphans
 
     # -- helpers -------------------------------------------------------------------
@@ -878,6 +875,20 @@ class ClaimsDB:
 def _spelling_likeness(typed_key: str, speaker: Speaker) -> float:
     """Return how closely a typed name is spelt like a speaker's name or aliases (0-100)."""
     return max(fuzz.ratio(typed_key, _name_key(n)) for n in (speaker.name, *speaker.aliases))
+
+
+def _identity(speaker: Speaker) -> identity.Identity:
+    return identity.identity_of((speaker.name, *speaker.aliases), speaker.kind)
+
+
+def _with_appearances(speaker: Speaker, appearances: tuple[Appearance, ...]) -> Speaker:
+    """Return ``speaker`` with these appearances and the aliases and roles they add up to."""
+    return replace(
+        speaker,
+        appearances=appearances,
+        aliases=_unique((speaker.name, *(a for app in appearances for a in app.aliases))),
+        roles=_unique(r for app in appearances for r in app.roles),
+    )
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -37,7 +38,9 @@ class ExtractedSpeaker:
     name: str  # canonical: first full mention, without titles
     aliases: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
-    kind: SpeakerKind = SpeakerKind.PERSON
+    # None when extraction cannot tell (no NER): the library then guesses from the name
+    # ("Harbour Trust" is an organisation) and otherwise takes a person.
+    kind: SpeakerKind | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +98,34 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Appearance:
+    """How one article names and describes a speaker."""
+
+    article_id: str | None  # None: noted by a library older than per-article records
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Speaker:
-    """A stored speaker, merged across articles."""
+    """A stored speaker, merged across articles by name (never by role).
+
+    ``aliases`` and ``roles`` are everything the library's articles call the speaker;
+    ``appearances`` says which article said what, so that a role stays with its article.
+    """
 
     id: str
     name: str
     aliases: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     kind: SpeakerKind = SpeakerKind.PERSON
+    appearances: tuple[Appearance, ...] = ()
+
+    def roles_in(self, article_id: str) -> tuple[str, ...]:
+        """Return the roles one article gives the speaker."""
+        return tuple(
+            role for app in self.appearances if app.article_id == article_id for role in app.roles
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +168,21 @@ class Match:
     matched: tuple[str, ...] = ()  # query words that matched the statement
     contradicts: bool = False  # the statement appears to say the opposite of the query
     also_in: tuple[str, ...] = ()  # ids of near-identical statements in other articles
+    # What the lexical stage saw, for a ranking or abstention model on top of it (see
+    # SearchIndex.explain for the names): coverage, name agreement, intent, weak-match rules.
+    features: Mapping[str, float] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A question's ranked matches, with why there are none when the index can tell."""
+
+    matches: tuple[Match, ...]
+    intent: str = ""
+    # The name a question asks the statements of when no speaker in the library has it
+    # ("what did Obama say ..."): its matches are then empty.
+    unknown_speaker: str | None = None
+    did_you_mean: tuple[str, ...] = ()  # ids of known speakers spelt close to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +198,36 @@ class Answer:
     also_in: tuple[Article, ...] = field(default=())
 
     @property
+    def is_speaker_unnamed(self) -> bool:
+        """Return whether someone is quoted or reported whom the article does not name."""
+        return self.statement.kind is not Kind.CLAIM and not self.statement.speaker_id
+
+    @property
     def reported_in(self) -> int:
         """Return how many articles carry this statement."""
         return 1 + len(self.also_in)
 
     @property
     def role(self) -> str | None:
-        """Return the speaker's first-noted role ("White House press secretary"), if any."""
-        return self.speaker.roles[0] if self.speaker is not None and self.speaker.roles else None
+        """Return the speaker's role ("White House press secretary") as this answer's article
+        gives it, else the first role another article gave, or None."""
+        if self.speaker is None:
+            return None
+        here = self.speaker.roles_in(self.article.id)
+        if here:
+            return here[0]
+        return self.speaker.roles[0] if self.speaker.roles else None
+
+
+@dataclass(frozen=True, slots=True)
+class Explained:
+    """The answers to a question, with why there are none when the engine can tell."""
+
+    answers: tuple[Answer, ...]
+    # The name the question asks the statements of, when no statement in the library is
+    # by or about anyone of that name ("No statement by Obama in this library").
+    unknown_speaker: str | None = None
+    did_you_mean: tuple[Speaker, ...] = ()  # known speakers spelt close to it
 
 
 @dataclass(frozen=True, slots=True)
