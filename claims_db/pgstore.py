@@ -277,18 +277,6 @@ class Database:
             ).fetchone()
         return row is not None
 
-    def latest_changes(self, guild_ids: Iterable[int]) -> dict[int, int]:
-        """Return the latest change number of each given guild (guilds without any: absent)."""
-        ids = [int(g) for g in guild_ids]
-        if not ids:
-            return {}
-        with self.connection() as conn:
-            rows = conn.execute(
-                "SELECT guild_id, max(seq) FROM changes WHERE guild_id = ANY(%s) GROUP BY guild_id",
-                (ids,),
-            ).fetchall()
-        return {int(g): int(s) for g, s in rows}
-
     def get_state(self, key: str) -> str | None:
         """Return a shared value (e.g. the synced-command hash)."""
         with self.connection() as conn:
