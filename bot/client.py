@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import errors
-from bot.checks import UserCooldowns
+from bot.checks import ArticleBudget, UserCooldowns
 from bot.library import Libraries, Library, Opener, open_claims_db, open_guild_library
 from bot.settings import Settings
 
@@ -27,14 +27,24 @@ log = logging.getLogger(__name__)
 
 HASH_FILE = ".command-hash"
 HASH_STATE_KEY = "command-hash"  # the synced-command hash, in PostgreSQL mode
-COGS = ("bot.cogs.ask", "bot.cogs.browse", "bot.cogs.ingest", "bot.cogs.admin", "bot.cogs.sources")
+COGS = (
+    "bot.cogs.ask",
+    "bot.cogs.browse",
+    "bot.cogs.ingest",
+    "bot.cogs.admin",
+    "bot.cogs.sources",
+    "bot.cogs.links",
+    "bot.cogs.feeds",
+    "bot.cogs.watch",
+)
 
 
-def intents() -> discord.Intents:
-    """Return the non-privileged intents the bot needs (no message content, no members)."""
+def intents(*, message_content: bool = False) -> discord.Intents:
+    """Return the intents the bot needs: no privileged one unless watch mode asks for content."""
     wanted = discord.Intents.none()
     wanted.guilds = True
     wanted.guild_messages = True
+    wanted.message_content = message_content
     return wanted
 
 
@@ -63,7 +73,7 @@ class ClaimBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
-            intents=intents(),
+            intents=intents(message_content=settings.watch_mode),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=ClaimTree,
             **client_options,
@@ -88,7 +98,7 @@ class ClaimBot(commands.Bot):
         self.ask_cooldowns = UserCooldowns(
             settings.ask_cooldown_rate, settings.ask_cooldown_seconds
         )
-        self.ingest_cooldowns = UserCooldowns(
+        self.ingest_budget = ArticleBudget(
             settings.ingest_cooldown_rate, settings.ingest_cooldown_seconds
         )
         self._session: aiohttp.ClientSession | None = None
@@ -112,7 +122,10 @@ class ClaimBot(commands.Bot):
         await self.load_features()
         from claims_db.fetch import make_session  # noqa: PLC0415 -- engine network module
 
-        self._session = make_session(allow_private=self.settings.allow_private_urls)
+        self._session = make_session(
+            allow_private=self.settings.allow_private_urls,
+            allow_loopback=self.settings.allow_loopback_urls,
+        )
         url = self.settings.database
         if url is not None:
             from claims_db.pgstore import ChangeListener, Database  # noqa: PLC0415

@@ -10,7 +10,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from claims_db.db import ClaimsDB
-from claims_db.models import Added, Answer, Article, Kind, Speaker, SpeakerLookup, Statement
+from claims_db.models import (
+    Added,
+    Answer,
+    Article,
+    Feed,
+    Kind,
+    LinkedArticle,
+    LinkResult,
+    Speaker,
+    SpeakerLookup,
+    Statement,
+)
 
 if TYPE_CHECKING:
     import aiohttp
@@ -44,6 +55,7 @@ class Library(Protocol):
         *,
         added_by: str | None = None,
         allow_private: bool = False,
+        allow_loopback: bool = False,
         session: aiohttp.ClientSession | None = None,
     ) -> Article: ...
 
@@ -66,8 +78,20 @@ class Library(Protocol):
         *,
         added_by: str | None = None,
         allow_private: bool = False,
+        allow_loopback: bool = False,
         session: aiohttp.ClientSession | None = None,
     ) -> Added: ...
+
+    async def add_link(
+        self,
+        url: str,
+        *,
+        added_by: str | None = None,
+        allow_private: bool = False,
+        allow_loopback: bool = False,
+        session: aiohttp.ClientSession | None = None,
+        commit: bool = True,
+    ) -> LinkResult: ...
 
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]: ...
 
@@ -101,6 +125,28 @@ class Library(Protocol):
     def statement_counts(self, article_id: str) -> dict[Kind, int]: ...
 
     def remove_article(self, article_id: str) -> Article: ...
+
+    def article_for_url(self, url: str) -> Article | None: ...
+
+    def lookup_link(self, text: str, *, statements: int = 3) -> LinkedArticle | None: ...
+
+    def feeds(self) -> list[Feed]: ...
+
+    def find_feed(self, ref: str) -> Feed | None: ...
+
+    def save_feed(self, feed: Feed) -> None: ...
+
+    def remove_feed(self, ref: str) -> Feed: ...
+
+    def feed_articles_today(self, day: str) -> int: ...
+
+    def count_feed_articles(self, day: str, added: int) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def watched_channels(self) -> frozenset[int]: ...
+
+    def set_watched(self, channel_id: int, *, watched: bool) -> None: ...
 
 
 Opener = Callable[[Path], Library]
@@ -184,6 +230,11 @@ class Libraries:
     def resident_statements(self) -> int:
         """Return how many statements the open libraries hold."""
         return sum(int(getattr(lib, "statement_count", 0)) for lib in self._open.values())
+
+    @property
+    def closed(self) -> bool:
+        """Return whether close() has begun (no library opens any more)."""
+        return self._closed
 
     def path_for(self, guild_id: int) -> Path:
         """Return the library file of a guild (chosen from the id only, never from input)."""

@@ -31,11 +31,13 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from claims_db.errors import ClaimsError, CorruptLibrary, DatabaseUnavailable, SchemaMismatch
-from claims_db.models import Article, Speaker, Statement
+from claims_db.models import Article, Feed, Speaker, Statement
 from claims_db.store import (
     Changes,
     _article_from,
     _article_to,
+    _feed_from,
+    _feed_to,
     _speaker_from,
     _speaker_to,
     _statement_from,
@@ -236,6 +238,9 @@ class Database:
         statements: list[Statement],
         speakers: list[Speaker],
         *,
+        feeds: Iterable[Feed] = (),
+        feed_quota: tuple[str, int] | None = None,
+        watched_channels: list[int] | None = None,
         replace: bool = False,
     ) -> None:
         """Store a whole library as one guild's, in one transaction.
@@ -254,6 +259,12 @@ class Database:
                 )
             store.clear()
             store.bulk_put(articles, statements, speakers)
+            for feed in feeds:
+                store.put_feed(feed)
+            if feed_quota is not None and feed_quota[0]:
+                store.put_feed_quota(*feed_quota)
+            if watched_channels:
+                store.put_watched_channels(watched_channels)
         except BaseException:
             store.rollback()
             raise
@@ -329,6 +340,8 @@ class PgStore:
         self._touched_articles: set[str] = set()
         self._touched_speakers: set[str] = set()
         self._snapshot: dict[str, list[Any]] = {}
+        self._stashed: Changes | None = None  # read by an implicit begin, not yet handed out
+        self._stash_from = 0
         self.last_seen = 0
         with database.connection() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -436,7 +449,8 @@ class PgStore:
         """Return what others committed since this store last looked."""
         self._snapshot.clear()
         if self._conn is not None:  # inside our own write: we hold the lock, nothing is new
-            return None
+            stashed, self._stashed = self._stashed, None
+            return stashed
         with self._db.connection() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             return self._changes(conn)
@@ -447,7 +461,8 @@ class PgStore:
         """Take the guild's write lock (once per transaction); return others' changes."""
         self._snapshot.clear()
         if self._conn is not None:
-            return None
+            stashed, self._stashed = self._stashed, None
+            return stashed
         conn = self._getconn()
         try:
             conn.execute(
@@ -472,6 +487,77 @@ class PgStore:
             with contextlib.suppress(psycopg.Error):
                 conn.rollback()
         self._db._pool.putconn(conn)
+
+    def _implicit_write(self) -> psycopg.Connection[Any]:
+        """Open a write for state the caller stages without ``begin_write`` (feeds)."""
+        if self._conn is None:
+            before = self.last_seen
+            changes = self.begin_write()
+            if changes is not None:
+                self._stashed = changes  # handed to the next begin_write or changes()
+                self._stash_from = before
+        return self._writing()
+
+    def _drop_stash(self) -> None:
+        """Forget changes nobody took: the next catch-up reads them again."""
+        if self._stashed is not None:
+            self._stashed = None
+            self.last_seen = self._stash_from
+
+    # -- feeds and library state (no change rows: only the owning process reads them) --------
+
+    def feeds(self) -> list[Feed]:
+        """Return every followed feed."""
+        feeds: list[Feed] = self._read("feeds", _feed_from)
+        return feeds
+
+    def put_feed(self, feed: Feed) -> None:
+        """Write a new or updated feed (uncommitted)."""
+        self._implicit_write().execute(
+            "INSERT INTO feeds (guild_id, id, doc) VALUES (%s, %s, %s) "
+            "ON CONFLICT (guild_id, id) DO UPDATE SET doc = EXCLUDED.doc",
+            (self.guild_id, feed.id, Jsonb(_feed_to(feed))),
+        )
+
+    def delete_feed(self, feed_id: str) -> None:
+        """Delete a feed (uncommitted)."""
+        self._implicit_write().execute(
+            "DELETE FROM feeds WHERE guild_id = %s AND id = %s", (self.guild_id, feed_id)
+        )
+
+    def _state(self, key: str) -> dict[str, Any]:
+        query = "SELECT doc::text FROM library_state WHERE guild_id = %s AND key = %s"
+        if self._conn is not None:
+            row = self._conn.execute(query, (self.guild_id, key)).fetchone()
+        else:
+            with self._db.connection() as conn:
+                row = conn.execute(query, (self.guild_id, key)).fetchone()
+        loaded = orjson.loads(row[0]) if row else {}
+        return loaded if isinstance(loaded, dict) else {}
+
+    def _put_state(self, key: str, doc: dict[str, Any]) -> None:
+        self._implicit_write().execute(
+            "INSERT INTO library_state (guild_id, key, doc) VALUES (%s, %s, %s) "
+            "ON CONFLICT (guild_id, key) DO UPDATE SET doc = EXCLUDED.doc",
+            (self.guild_id, key, Jsonb(doc)),
+        )
+
+    def feed_quota(self) -> tuple[str, int]:
+        """Return (day, articles feeds added that day) for the daily cap."""
+        record = self._state("feed_quota")
+        return str(record.get("day", "")), int(record.get("count", 0))
+
+    def put_feed_quota(self, day: str, count: int) -> None:
+        """Write the day's count of articles added from feeds (uncommitted)."""
+        self._put_state("feed_quota", {"day": day, "count": count})
+
+    def watched_channels(self) -> list[int]:
+        """Return the channels whose posted links are added (watch mode)."""
+        return [int(c) for c in self._state("watch").get("ids") or ()]
+
+    def put_watched_channels(self, channel_ids: list[int]) -> None:
+        """Write the set of watched channels (uncommitted)."""
+        self._put_state("watch", {"ids": sorted(set(channel_ids))})
 
     def _writing(self) -> psycopg.Connection[Any]:
         if self._conn is None:
@@ -553,6 +639,8 @@ class PgStore:
     def clear(self) -> None:
         """Delete every record of the guild (uncommitted)."""
         conn = self._writing()
+        conn.execute("DELETE FROM feeds WHERE guild_id = %s", (self.guild_id,))
+        conn.execute("DELETE FROM library_state WHERE guild_id = %s", (self.guild_id,))
         for table, touched in (
             ("articles", self._touched_articles),
             ("speakers", self._touched_speakers),
@@ -572,7 +660,7 @@ class PgStore:
             return
         try:
             if self._touched_articles or self._touched_speakers:
-                seq = self.last_seen + 1
+                seq = self._latest(conn) + 1
                 conn.execute(
                     "INSERT INTO changes (guild_id, seq, article_ids, speaker_ids) "
                     "VALUES (%s, %s, %s, %s)",
@@ -589,6 +677,7 @@ class PgStore:
             conn.commit()
         except psycopg.Error as exc:
             self._conn = None
+            self._drop_stash()
             self._touched_articles.clear()
             self._touched_speakers.clear()
             self._release(conn, failed=True)
@@ -596,6 +685,7 @@ class PgStore:
                 f"Could not save to {self.name} ({exc.__class__.__name__}); nothing was stored."
             ) from exc
         self.last_seen = seq
+        self._drop_stash()
         self._conn = None
         self._touched_articles.clear()
         self._touched_speakers.clear()
@@ -606,6 +696,7 @@ class PgStore:
         conn, self._conn = self._conn, None
         self._touched_articles.clear()
         self._touched_speakers.clear()
+        self._drop_stash()
         if conn is not None:
             self._release(conn, failed=True)
         return True

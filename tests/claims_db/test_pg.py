@@ -18,6 +18,7 @@ from sample_articles import HARBOUR, LIBRARY, numbered_article
 from claims_db import ClaimsDB
 from claims_db.errors import SchemaMismatch
 from claims_db.extract import extract
+from claims_db.models import Feed
 from claims_db.pgstore import LISTENER_NAME, ChangeListener, Database, code_schema_version
 from claims_db.store import TinyDBStore
 
@@ -104,7 +105,8 @@ def test_the_upgrade_command_migrates_an_empty_database(pg_empty_url: str) -> No
     result = cli(pg_empty_url, "db", "upgrade")
     assert f"at schema {code_schema_version()}" in result.stdout
     assert "applied 0001_libraries.sql" in result.stdout
-    assert "schema 1; code 1" in cli(pg_empty_url, "db", "status").stdout
+    version = code_schema_version()
+    assert f"schema {version}; code {version}" in cli(pg_empty_url, "db", "status").stdout
 
 
 def test_an_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
@@ -145,13 +147,16 @@ def test_guild_without_a_database_is_refused(tmp_path: Path) -> None:
 # -- import and export -----------------------------------------------------------------------
 
 
-def _records(path: Path) -> tuple[list[Any], list[Any], list[Any]]:
+def _records(path: Path) -> tuple[Any, ...]:
     store = TinyDBStore.open(path)
     try:
         return (
             sorted(store.articles(), key=lambda a: a.id),
             sorted(store.statements(), key=lambda s: s.id),
             sorted(store.speakers(), key=lambda s: s.id),
+            sorted(store.feeds(), key=lambda f: f.id),
+            store.feed_quota(),
+            store.watched_channels(),
         )
     finally:
         store.close()
@@ -164,6 +169,10 @@ def test_import_then_export_gives_back_the_same_libraries(pg_url: str, tmp_path:
     with ClaimsDB.open(data / "222.json", seeds=None) as db:
         db.add_text(LIBRARY, published="2026-03-04", publisher="Gazette")
         db.add_text(numbered_article(3))
+        db.save_feed(Feed(id="f1", url="https://gazette.example/rss", seen=("x",), failures=2))
+        db.set_watched(4242, watched=True)
+        db.count_feed_articles("2026-03-04", 3)
+        db.commit()
     with ClaimsDB.open(data / "library.json") as db:  # the CLI's library, with the seed
         pass
     result = cli(pg_url, "db", "import", str(data))
@@ -176,6 +185,8 @@ def test_import_then_export_gives_back_the_same_libraries(pg_url: str, tmp_path:
     assert sorted(p.name for p in out.glob("*.json")) == ["111.json", "222.json", "library.json"]
     for name in ("111.json", "222.json", "library.json"):
         assert _records(out / name) == _records(data / name), name
+    feeds, quota, watched = _records(out / "222.json")[3:]
+    assert ([f.id for f in feeds], quota, watched) == (["f1"], ("2026-03-04", 3), [4242])
     assert "harbour bridge" in cli(pg_url, "--guild", "111", "ask", "harbour bridge").stdout
 
 

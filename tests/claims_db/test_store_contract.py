@@ -131,3 +131,24 @@ def test_reextract_lock_is_held_by_the_first_taker(open_store: OpenStore) -> Non
     with store.reextract_lock() as held:
         assert held
     store.close()
+
+
+def test_feed_state_round_trips(open_store: OpenStore) -> None:
+    from claims_db.models import Feed
+
+    store = open_store()
+    feed = Feed(id="f1", url="https://news.example/rss", title="Örtliche News", seen=("a", "b"))
+    store.put_feed(feed)
+    store.put_feed_quota("2026-02-03", 7)
+    store.put_watched_channels([30, 10, 30])
+    store.commit()
+    store.put_feed(Feed(id="f2", url="https://other.example/atom"))
+    store.delete_feed("f2")
+    store.commit()
+    store.close()
+
+    again = open_store()
+    assert again.feeds() == [feed]
+    assert again.feed_quota() == ("2026-02-03", 7)
+    assert again.watched_channels() == [10, 30]
+    again.close()

@@ -7,14 +7,25 @@ import json
 import discord
 from fake_discord import MANAGE_GUILD, FakeDiscord, StartBot, message_text
 
-EXPECTED_SLASH = {"ask", "ingest", "quotes", "speakers", "articles", "article", "remove", "help"}
+EXPECTED_SLASH = {
+    "watch",
+    "ask",
+    "ingest",
+    "quotes",
+    "speakers",
+    "articles",
+    "article",
+    "remove",
+    "help",
+    "feed",
+}
 
 
 async def test_commands_are_synced_and_valid(fake: FakeDiscord, bot: discord.Client) -> None:
     names = {c["name"] for c in fake.global_commands if c["type"] == 1}
     menus = {c["name"] for c in fake.global_commands if c["type"] == 3}
     assert names == EXPECTED_SLASH
-    assert menus == {"Find sources"}
+    assert menus == {"Find sources", "Add to library"}
     assert fake.violations == []
     for cmd in fake.global_commands:
         for opt in cmd["options"]:
