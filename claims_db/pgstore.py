@@ -343,14 +343,18 @@ class PgStore:
         self._stashed: Changes | None = None  # read by an implicit begin, not yet handed out
         self._stash_from = 0
         self.last_seen = 0
-        with database.connection() as conn, conn.transaction():
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        with database.connection() as conn:
+            # Its own READ COMMITTED transaction: under REPEATABLE READ two processes opening
+            # a new guild at once would fail to serialise on the conflicting insert.
             created = conn.execute(
                 "INSERT INTO libraries (guild_id) VALUES (%s) ON CONFLICT DO NOTHING "
                 "RETURNING guild_id",
                 (guild_id,),
             ).fetchone()
             self.created = created is not None
+            conn.commit()
+        with database.connection() as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             self.last_seen = self._latest(conn)
             self._snapshot = {
                 "articles": self._load(conn, "articles", _article_from),

@@ -359,3 +359,26 @@ def test_no_write_lock_outlives_an_ingest_or_reextract(pg_url: str, tmp_path: Pa
         assert _advisory_locks(pg_url) == 0
         assert db.reextract().added == []
         assert _advisory_locks(pg_url) == 0
+
+
+def test_processes_opening_a_new_guild_at_once_all_open_it(pg_url: str) -> None:
+    import threading
+
+    with Database.connect(pg_url, max_connections=12) as database:
+        created: list[bool] = []
+        errors: list[str] = []
+
+        def open_it(guild: int) -> None:
+            try:
+                created.append(database.store(guild).created)
+            except Exception as exc:
+                errors.append(repr(exc))
+
+        for guild in range(500, 510):
+            threads = [threading.Thread(target=open_it, args=(guild,)) for _ in range(6)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+    assert errors == []
+    assert (len(created), sum(created)) == (60, 10)  # exactly one opener created each
