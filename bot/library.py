@@ -14,6 +14,7 @@ from claims_db.models import (
     Added,
     Answer,
     Article,
+    Explained,
     Feed,
     Kind,
     LinkedArticle,
@@ -95,6 +96,8 @@ class Library(Protocol):
 
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]: ...
 
+    def ask_explained(self, question: str, *, limit: int = 3) -> Explained: ...
+
     def resolve_speaker(self, name: str, *, limit: int = 5) -> SpeakerLookup: ...
 
     def speaker_quotes(
@@ -153,16 +156,6 @@ Opener = Callable[[Path], Library]
 GuildOpener = Callable[[int], Library]
 
 
-def _updated(db: ClaimsDB) -> ClaimsDB:
-    outdated = db.outdated_count
-    if outdated:
-        # After an upgrade, a server's library gets today's extraction on first use
-        # (in PostgreSQL under a try-lock, so one process does it).
-        log.info("re-extracting %d article(s) of %s read by an older claimbot", outdated, db.name)
-        db.reextract()
-    return db
-
-
 def open_claims_db(seeds: Path | None) -> Opener:
     """Return an opener that opens a `ClaimsDB` file, seeded from ``seeds`` only when given.
 
@@ -171,7 +164,7 @@ def open_claims_db(seeds: Path | None) -> Opener:
     """
 
     def _open(path: Path) -> Library:
-        return _updated(ClaimsDB.open(path, seeds=seeds))
+        return ClaimsDB.open(path, seeds=seeds)
 
     return _open
 
@@ -180,13 +173,17 @@ def open_guild_library(database: Database, seeds: Path | None) -> GuildOpener:
     """Return an opener of guild libraries in PostgreSQL, seeded from ``seeds`` only when given."""
 
     def _open(guild_id: int) -> Library:
-        return _updated(ClaimsDB.open_guild(database, guild_id, seeds=seeds))
+        return ClaimsDB.open_guild(database, guild_id, seeds=seeds)
 
     return _open
 
 
 class NotServedHere(RuntimeError):
     """A guild whose shard another process runs."""
+
+
+def _log_progress(path: Path, done: int, total: int) -> None:
+    log.info("re-extracted %d of %d article(s) of %s", done, total, path)
 
 
 class Libraries:
@@ -220,6 +217,7 @@ class Libraries:
         self._on_close = on_close
         self._open: OrderedDict[int, Library] = OrderedDict()
         self._locks: dict[int, asyncio.Lock] = {}
+        self._reextracting: dict[int, asyncio.Task[None]] = {}
         self._closed = False
         self.evicted = 0
 
@@ -270,8 +268,32 @@ class Libraries:
                 if self._on_open is not None:
                     self._on_open(guild_id, library)
                 log.info("opened library of guild %s", guild_id)
+                if isinstance(library, ClaimsDB) and library.outdated_count:
+                    # After an upgrade, a server's library gets today's extraction in the
+                    # background; it answers from the older statements meanwhile.
+                    self._reextracting[guild_id] = asyncio.create_task(
+                        self._reextract(library, path)
+                    )
                 await self._evict(keep=guild_id)
             return library
+
+    async def _reextract(self, library: ClaimsDB, path: Path) -> None:
+        log.info(
+            "re-extracting %d article(s) of %s in the background", library.outdated_count, path
+        )
+        try:
+            await asyncio.to_thread(
+                library.reextract,
+                progress=lambda done, total, _report: _log_progress(path, done, total),
+            )
+        except Exception:
+            log.exception("re-extracting %s failed; it is retried on the next start", path)
+
+    async def reextracted(self, guild_id: int) -> None:
+        """Wait until the background re-extraction of a guild's library (if any) is done."""
+        task = self._reextracting.get(guild_id)
+        if task is not None:
+            await asyncio.shield(task)
 
     async def _evict(self, *, keep: int) -> None:
         """Close least recently used libraries while the open ones exceed the budget."""
@@ -279,7 +301,11 @@ class Libraries:
         if budget <= 0:
             return
         while self.resident_statements() > budget and len(self._open) > 1:
-            guild_id = next(g for g in self._open if g != keep)
+            busy = {g for g, task in self._reextracting.items() if not task.done()}
+            idle = [g for g in self._open if g != keep and g not in busy]
+            if not idle:
+                return
+            guild_id = idle[0]
             library = self._open.pop(guild_id)
             if self._on_close is not None:
                 self._on_close(guild_id)
@@ -305,6 +331,8 @@ class Libraries:
     async def close(self) -> None:
         """Close every open library (in a thread, since closing may write)."""
         self._closed = True
+        # A batch being re-extracted finishes first, so no article is left half swapped.
+        await asyncio.gather(*self._reextracting.values(), return_exceptions=True)
         opened, self._open = self._open, OrderedDict()
         for guild_id, library in opened.items():
             if self._on_close is not None:
