@@ -13,20 +13,62 @@ import discord
 from discord.ext import commands
 from pydantic import ValidationError
 
-from bot.client import ClaimBot
+from bot.client import ClaimBot, ShardedClaimBot
 from bot.settings import Settings
+from claims_db.errors import ClaimsError
 
 log = logging.getLogger(__name__)
 
 MISSING_CREDENTIALS = "claimbot: DISCORD_TOKEN is not set (put it in the environment or in .env)."
+SHARDS_NEED_DATABASE = (
+    "claimbot: CLAIMBOT_SHARD_COUNT/CLAIMBOT_SHARD_IDS need CLAIMBOT_DATABASE_URL "
+    "(processes running shards share one PostgreSQL database)."
+)
+
+
+class ConfigError(Exception):
+    """Settings that cannot run; the message is one line for the operator."""
+
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
 
 
-def create_bot(settings: Settings | None = None) -> commands.Bot:
-    """Build the configured bot; settings are read here (never at import) unless given."""
-    return ClaimBot(settings if settings is not None else Settings())
+def create_bot(settings: Settings | None = None, **options: Any) -> commands.Bot:
+    """Build the configured bot; settings are read here (never at import) unless given.
+
+    With shard settings the bot is an ``AutoShardedBot`` running those shards.
+    """
+    loaded = settings if settings is not None else Settings()
+    if not loaded.is_sharded:
+        return ClaimBot(loaded, **options)
+    if loaded.database is None:
+        raise ConfigError(SHARDS_NEED_DATABASE)
+    return ShardedClaimBot(
+        loaded,
+        shard_count=loaded.shard_count,
+        shard_ids=list(loaded.owned_shards),
+        **options,
+    )
+
+
+def _connect_database(settings: Settings) -> Any:
+    """Connect to the configured database, or return None for TinyDB; raise with one line."""
+    url = settings.database
+    if url is None:
+        return None
+    try:
+        from claims_db.pgstore import Database  # noqa: PLC0415 -- only in PostgreSQL mode
+    except ImportError as error:
+        raise ConfigError(
+            "claimbot: CLAIMBOT_DATABASE_URL needs the postgres extra "
+            "(pip install 'claimbot[postgres]')."
+        ) from error
+    try:
+        return Database.connect(url)
+    except ClaimsError as error:
+        raise ConfigError(f"claimbot: {error}") from error
 
 
 def _say(text: str) -> None:
@@ -92,7 +134,15 @@ def run_bot(settings: Settings | None = None) -> int:
     if configured is None:
         return EXIT_CONFIG
     loaded, token = configured
-    bot = ClaimBot(loaded)
+    try:
+        if loaded.is_sharded and loaded.database is None:
+            raise ConfigError(SHARDS_NEED_DATABASE)
+        database = _connect_database(loaded)
+    except ConfigError as error:
+        _say(str(error))
+        return EXIT_CONFIG
+    bot = create_bot(loaded, database=database)
+    assert isinstance(bot, ClaimBot)
     try:
         asyncio.run(_run_until_stopped(bot, lambda: bot.start(token)))
     except discord.LoginFailure:
@@ -100,6 +150,9 @@ def run_bot(settings: Settings | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return EXIT_OK
+    finally:
+        if database is not None:
+            database.close()
     return EXIT_OK
 
 

@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -15,15 +15,18 @@ from discord.ext import commands
 
 from bot import errors
 from bot.checks import ArticleBudget, UserCooldowns
-from bot.library import Libraries, Opener, open_claims_db
+from bot.library import Libraries, Library, Opener, open_claims_db, open_guild_library
 from bot.settings import Settings
 
 if TYPE_CHECKING:
     import aiohttp
 
+    from claims_db.pgstore import ChangeListener, Database
+
 log = logging.getLogger(__name__)
 
 HASH_FILE = ".command-hash"
+HASH_STATE_KEY = "command-hash"  # the synced-command hash, in PostgreSQL mode
 COGS = (
     "bot.cogs.ask",
     "bot.cogs.browse",
@@ -59,7 +62,13 @@ class ClaimBot(commands.Bot):
     """claimbot's client: slash commands, a message command and @mention replies."""
 
     def __init__(
-        self, settings: Settings, *, opener: Opener | None = None, auto_sync: bool = True
+        self,
+        settings: Settings,
+        *,
+        opener: Opener | None = None,
+        auto_sync: bool = True,
+        database: Database | None = None,
+        **client_options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -67,10 +76,25 @@ class ClaimBot(commands.Bot):
             intents=intents(message_content=settings.watch_mode),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=ClaimTree,
+            **client_options,
         )
         self.settings = settings
         self.auto_sync = auto_sync
-        self.libraries = Libraries(settings.data_dir, opener or open_claims_db(settings.seeds))
+        self.database = database
+        self._owns_database = False
+        self.listener: ChangeListener | None = None
+        self._max_concurrency: int | None = None
+        uses_database = settings.database is not None
+        self.libraries = Libraries(
+            settings.data_dir,
+            opener or open_claims_db(settings.seeds),
+            guild_opener=self._open_guild if uses_database else None,
+            has_library=self._has_library if uses_database else None,
+            owns=settings.owns if settings.is_sharded else None,
+            max_resident_statements=settings.max_resident_statements,
+            on_open=self._listen_to,
+            on_close=self._stop_listening_to,
+        )
         self.ask_cooldowns = UserCooldowns(
             settings.ask_cooldown_rate, settings.ask_cooldown_seconds
         )
@@ -102,6 +126,15 @@ class ClaimBot(commands.Bot):
             allow_private=self.settings.allow_private_urls,
             allow_loopback=self.settings.allow_loopback_urls,
         )
+        url = self.settings.database
+        if url is not None:
+            from claims_db.pgstore import ChangeListener, Database  # noqa: PLC0415
+
+            if self.database is None:
+                self.database = await asyncio.to_thread(Database.connect, url)
+                self._owns_database = True
+            self.listener = ChangeListener(url, poll_seconds=self.settings.catch_up_seconds)
+            self.listener.start()
         if self.auto_sync:
             await self.sync_if_changed()
 
@@ -109,10 +142,59 @@ class ClaimBot(commands.Bot):
         """Close the libraries and the HTTP session, then disconnect."""
         try:
             await self.libraries.close()
+            if self.listener is not None:
+                await asyncio.to_thread(self.listener.stop)
+            if self._owns_database and self.database is not None:
+                await asyncio.to_thread(self.database.close)
             if self._session is not None and not self._session.closed:
                 await self._session.close()
         finally:
             await super().close()
+
+    # ---- PostgreSQL mode -----------------------------------------------------------------------
+
+    def _open_guild(self, guild_id: int) -> Library:
+        if self.database is None:
+            raise RuntimeError("the database connects in setup_hook")
+        return open_guild_library(self.database, self.settings.seeds)(guild_id)
+
+    def _has_library(self, guild_id: int) -> bool:
+        return self.database is not None and self.database.has_library(guild_id)
+
+    def _listen_to(self, guild_id: int, library: Library) -> None:
+        if self.listener is not None and hasattr(library, "catch_up"):
+            self.listener.register(guild_id, library)  # type: ignore[arg-type]
+
+    def _stop_listening_to(self, guild_id: int) -> None:
+        if self.listener is not None:
+            self.listener.unregister(guild_id)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Space IDENTIFYs per bucket across every process (a database row lock per bucket)."""
+        if self.database is None or shard_id is None or not self.settings.is_sharded:
+            await super().before_identify_hook(shard_id, initial=initial)
+            return
+        if self._max_concurrency is None:
+            self._max_concurrency = await self._fetch_max_concurrency()
+        bucket = shard_id % self._max_concurrency
+        await asyncio.to_thread(
+            self.database.wait_identify_turn,
+            bucket,
+            spacing=self.settings.identify_spacing_seconds,
+        )
+
+    async def _fetch_max_concurrency(self) -> int:
+        try:
+            _, _, limits = await self.http.get_bot_gateway()
+            return max(1, int(limits.get("max_concurrency", 1)))
+        except (discord.HTTPException, KeyError, TypeError, ValueError):
+            log.warning("could not read max_concurrency; identifying one shard at a time")
+            return 1
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Return whether this process syncs commands (only the owner of shard 0 does)."""
+        return not self.settings.is_sharded or 0 in self.settings.owned_shards
 
     # ---- command sync --------------------------------------------------------------------------
 
@@ -132,6 +214,8 @@ class ClaimBot(commands.Bot):
         return self.settings.data_dir / HASH_FILE
 
     def _stored_hash(self) -> str | None:
+        if self.database is not None:
+            return self.database.get_state(HASH_STATE_KEY)
         try:
             return self._hash_path().read_text(encoding="utf-8").strip()
         except FileNotFoundError:
@@ -141,6 +225,9 @@ class ClaimBot(commands.Bot):
             return None
 
     def _store_hash(self, digest: str) -> None:
+        if self.database is not None:
+            self.database.set_state(HASH_STATE_KEY, digest)
+            return
         path = self._hash_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(digest + "\n", encoding="utf-8")
@@ -151,7 +238,7 @@ class ClaimBot(commands.Bot):
         if target is not None:
             self.tree.copy_global_to(guild=target)
         synced = await self.tree.sync(guild=target)
-        self._store_hash(self.command_hash(guild_id))
+        await asyncio.to_thread(self._store_hash, self.command_hash(guild_id))
         log.info(
             "synced %d commands to %s", len(synced), f"guild {guild_id}" if guild_id else "all"
         )
@@ -159,9 +246,12 @@ class ClaimBot(commands.Bot):
 
     async def sync_if_changed(self) -> bool:
         """Sync only when the command payload differs from the last synced one."""
+        if not self.syncs_commands:
+            log.info("the owner of shard 0 syncs commands; not this process")
+            return False
         guild_id = self.settings.dev_guild
         digest = self.command_hash(guild_id)
-        if digest == self._stored_hash():
+        if digest == await asyncio.to_thread(self._stored_hash):
             log.info("commands unchanged since the last sync; not syncing")
             return False
         try:
@@ -183,7 +273,7 @@ class ClaimBot(commands.Bot):
         A large library takes seconds to load; autocomplete, which must answer
         within three seconds, would offer nothing until it is open.
         """
-        if self.libraries.path_for(guild.id).exists():
+        if await self.libraries.exists(guild.id):
             task = asyncio.create_task(self.libraries.get(guild.id))
             self._warmups.add(task)
             task.add_done_callback(self._warmup_done)
@@ -199,3 +289,7 @@ class ClaimBot(commands.Bot):
         log.info(
             "logged in as %s (%s) in %d servers", user, user.id if user else "?", len(self.guilds)
         )
+
+
+class ShardedClaimBot(ClaimBot, commands.AutoShardedBot):
+    """claimbot running some of the bot's shards (``CLAIMBOT_SHARD_COUNT``/``_IDS``)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -25,6 +26,8 @@ from claims_db.models import (
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from claims_db.pgstore import Database
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +153,7 @@ class Library(Protocol):
 
 
 Opener = Callable[[Path], Library]
+GuildOpener = Callable[[int], Library]
 
 
 def open_claims_db(seeds: Path | None) -> Opener:
@@ -169,20 +173,65 @@ def open_claims_db(seeds: Path | None) -> Opener:
     return _open
 
 
+def open_guild_library(database: Database, seeds: Path | None) -> GuildOpener:
+    """Return an opener of guild libraries in PostgreSQL, seeded from ``seeds`` only when given."""
+
+    def _open(guild_id: int) -> Library:
+        return ClaimsDB.open_guild(database, guild_id, seeds=seeds)
+
+    return _open
+
+
+class NotServedHere(RuntimeError):
+    """A guild whose shard another process runs."""
+
+
 def _log_progress(path: Path, done: int, total: int) -> None:
     log.info("re-extracted %d of %d article(s) of %s", done, total, path)
 
 
 class Libraries:
-    """Cache of open libraries keyed by guild id; each file is opened once, off the loop."""
+    """Cache of open libraries keyed by guild id; each is opened once, off the loop.
 
-    def __init__(self, data_dir: Path, opener: Opener) -> None:
+    With ``guild_opener`` libraries come from PostgreSQL instead of files; ``owns``
+    refuses guilds another process serves; above ``max_resident_statements`` the least
+    recently used libraries are closed (0: never). ``on_open``/``on_close`` let the bot
+    keep its change listener in step.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        opener: Opener,
+        *,
+        guild_opener: GuildOpener | None = None,
+        has_library: Callable[[int], bool] | None = None,
+        owns: Callable[[int], bool] | None = None,
+        max_resident_statements: int = 0,
+        on_open: Callable[[int, Library], None] | None = None,
+        on_close: Callable[[int], None] | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self._opener = opener
-        self._open: dict[int, Library] = {}
+        self._guild_opener = guild_opener
+        self._has_library = has_library
+        self._owns = owns
+        self.max_resident_statements = max_resident_statements
+        self._on_open = on_open
+        self._on_close = on_close
+        self._open: OrderedDict[int, Library] = OrderedDict()
         self._locks: dict[int, asyncio.Lock] = {}
         self._reextracting: dict[int, asyncio.Task[None]] = {}
         self._closed = False
+        self.evicted = 0
+
+    def owns(self, guild_id: int) -> bool:
+        """Return whether this process serves the guild."""
+        return self._owns is None or self._owns(guild_id)
+
+    def resident_statements(self) -> int:
+        """Return how many statements the open libraries hold."""
+        return sum(int(getattr(lib, "statement_count", 0)) for lib in self._open.values())
 
     @property
     def closed(self) -> bool:
@@ -201,7 +250,10 @@ class Libraries:
         """Return the guild's library, opening (and creating) it in a thread on first use."""
         library = self._open.get(guild_id)
         if library is not None:
+            self._open.move_to_end(guild_id)
             return library
+        if not self.owns(guild_id):
+            raise NotServedHere(f"guild {guild_id} belongs to a shard of another process")
         lock = self._locks.setdefault(guild_id, asyncio.Lock())
         async with lock:
             library = self._open.get(guild_id)
@@ -209,18 +261,24 @@ class Libraries:
                 if self._closed:
                     raise RuntimeError("the bot is shutting down")
                 path = self.path_for(guild_id)
-                library = await asyncio.to_thread(self._open_file, path)
+                if self._guild_opener is not None:
+                    library = await asyncio.to_thread(self._guild_opener, guild_id)
+                else:
+                    library = await asyncio.to_thread(self._open_file, path)
                 if self._closed:  # close() ran while the file was opening: release it too
                     await asyncio.to_thread(library.close)
                     raise RuntimeError("the bot is shutting down")
                 self._open[guild_id] = library
-                log.info("opened library of guild %s at %s", guild_id, path)
+                if self._on_open is not None:
+                    self._on_open(guild_id, library)
+                log.info("opened library of guild %s", guild_id)
                 if isinstance(library, ClaimsDB) and library.outdated_count:
                     # After an upgrade, a server's library gets today's extraction in the
                     # background; it answers from the older statements meanwhile.
                     self._reextracting[guild_id] = asyncio.create_task(
                         self._reextract(library, path)
                     )
+                await self._evict(keep=guild_id)
             return library
 
     async def _reextract(self, library: ClaimsDB, path: Path) -> None:
@@ -241,6 +299,35 @@ class Libraries:
         if task is not None:
             await asyncio.shield(task)
 
+    async def _evict(self, *, keep: int) -> None:
+        """Close least recently used libraries while the open ones exceed the budget."""
+        budget = self.max_resident_statements
+        if budget <= 0:
+            return
+        while self.resident_statements() > budget and len(self._open) > 1:
+            busy = {g for g, task in self._reextracting.items() if not task.done()}
+            idle = [g for g in self._open if g != keep and g not in busy]
+            if not idle:
+                return
+            guild_id = idle[0]
+            library = self._open.pop(guild_id)
+            if self._on_close is not None:
+                self._on_close(guild_id)
+            self.evicted += 1
+            log.info("closing the library of guild %s (least recently used)", guild_id)
+            try:
+                await asyncio.to_thread(library.close)
+            except Exception:
+                log.exception("closing the library of guild %s failed", guild_id)
+
+    async def exists(self, guild_id: int) -> bool:
+        """Return whether the guild already has a library (a file, or rows in PostgreSQL)."""
+        if not self.owns(guild_id):
+            return False
+        if self._has_library is None:
+            return self.path_for(guild_id).exists()
+        return await asyncio.to_thread(self._has_library, guild_id)
+
     def _open_file(self, path: Path) -> Library:
         path.parent.mkdir(parents=True, exist_ok=True)
         return self._opener(path)
@@ -250,8 +337,10 @@ class Libraries:
         self._closed = True
         # A batch being re-extracted finishes first, so no article is left half swapped.
         await asyncio.gather(*self._reextracting.values(), return_exceptions=True)
-        opened, self._open = self._open, {}
+        opened, self._open = self._open, OrderedDict()
         for guild_id, library in opened.items():
+            if self._on_close is not None:
+                self._on_close(guild_id)
             try:
                 await asyncio.to_thread(library.close)
             except Exception:

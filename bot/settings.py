@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -47,6 +47,55 @@ class Settings(BaseSettings):
     watch_mode: bool = False
     watch_daily_cap: int = Field(default=20, ge=1)
     log_level: str = "INFO"
+    database_url: SecretStr | None = None
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: str | None = None
+    max_resident_statements: int = Field(default=0, ge=0)
+    identify_spacing_seconds: float = Field(default=5.0, ge=0)
+    catch_up_seconds: float = Field(default=60.0, gt=0)
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shard_list(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = [p.strip() for p in value.replace(" ", ",").split(",") if p.strip()]
+        if not parts or not all(p.isdigit() for p in parts):
+            raise ValueError("give shard ids as numbers separated by commas, e.g. 0,1")
+        return ",".join(str(int(p)) for p in parts)
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("CLAIMBOT_SHARD_IDS needs CLAIMBOT_SHARD_COUNT")
+            if any(i >= self.shard_count for i in self.owned_shards):
+                raise ValueError("every shard id must be below CLAIMBOT_SHARD_COUNT")
+        return self
+
+    @property
+    def database(self) -> str | None:
+        """Return the PostgreSQL URL, or None for TinyDB files."""
+        if self.database_url is None:
+            return None
+        value = self.database_url.get_secret_value().strip()
+        return value or None
+
+    @property
+    def is_sharded(self) -> bool:
+        """Return whether shard settings are given."""
+        return self.shard_count is not None
+
+    @property
+    def owned_shards(self) -> tuple[int, ...]:
+        """Return the shard ids this process runs (all of them when only a count is set)."""
+        if self.shard_ids is not None:
+            return tuple(int(p) for p in self.shard_ids.split(","))
+        return tuple(range(self.shard_count or 1))
+
+    def owns(self, guild_id: int) -> bool:
+        """Return whether Discord routes this guild's events to one of our shards."""
+        return (int(guild_id) >> 22) % (self.shard_count or 1) in self.owned_shards
 
     @property
     def token(self) -> str | None:

@@ -49,6 +49,11 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("claimbot") / "library.json"
 
 
+def database_url() -> str | None:
+    """Return ``CLAIMBOT_DATABASE_URL`` (PostgreSQL mode), or None when unset or blank."""
+    return os.environ.get("CLAIMBOT_DATABASE_URL", "").strip() or None
+
+
 def _is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://")) or "://" in value
 
@@ -571,11 +576,17 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _open_db(args: argparse.Namespace) -> ClaimsDB:
-    created = not Path(args.db).exists()
-    db = ClaimsDB.open(args.db)
-    if created and db.statement_count:
-        # A new library's seed articles get their vectors at once (a second or so).
-        db.embed_missing()
+    url = database_url()
+    if url is not None:
+        db = ClaimsDB.open_url(url, args.guild if args.guild is not None else 0)
+    elif args.guild is not None:
+        raise ClaimsError("--guild picks a library in PostgreSQL; set CLAIMBOT_DATABASE_URL.")
+    else:
+        created = not Path(args.db).exists()
+        db = ClaimsDB.open(args.db)
+        if created and db.statement_count:
+            # A new library's seed articles get their vectors at once (a second or so).
+            db.embed_missing()
     outdated = db.outdated_count
     if outdated and args.remind_outdated:
         print(
@@ -584,6 +595,133 @@ def _open_db(args: argparse.Namespace) -> ClaimsDB:
             file=sys.stderr,
         )
     return db
+
+
+def _require_url() -> str:
+    url = database_url()
+    if url is None:
+        raise ClaimsError("`claimbot db` needs CLAIMBOT_DATABASE_URL (a PostgreSQL URL).")
+    return url
+
+
+def _cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from claims_db.pgstore import Database, code_schema_version
+
+    with Database(_require_url(), max_connections=1) as database:
+        applied = database.upgrade()
+        version = database.schema_version()
+    for migration in applied:
+        print(f"applied {migration.name}")
+    print(f"The database is at schema {version} (this claimbot: {code_schema_version()}).")
+    return 0
+
+
+def _cmd_db_status(args: argparse.Namespace) -> int:
+    from claims_db.pgstore import Database, code_schema_version
+
+    with Database(_require_url(), max_connections=1) as database:
+        version = database.schema_version()
+        guilds = database.guild_ids() if version == code_schema_version() else []
+    print(f"schema {version if version is not None else 'none'}; code {code_schema_version()}")
+    print(f"{len(guilds)} librar{'y' if len(guilds) == 1 else 'ies'}")
+    return 0
+
+
+CLI_LIBRARY_FILE = "library.json"  # the CLI's TinyDB library; guild 0 in PostgreSQL
+
+
+def _guild_of_file(path: Path) -> int | None:
+    if path.name == CLI_LIBRARY_FILE:
+        return 0
+    return int(path.stem) if path.stem.isdigit() else None
+
+
+def _file_of_guild(guild_id: int) -> str:
+    return CLI_LIBRARY_FILE if guild_id == 0 else f"{guild_id}.json"
+
+
+def _cmd_db_import(args: argparse.Namespace) -> int:
+    from claims_db.pgstore import Database
+    from claims_db.store import TinyDBStore
+
+    folder = Path(args.data_dir)
+    if not folder.is_dir():
+        raise ClaimsError(f"No such folder: {folder}")
+    files = sorted((g, p) for p in folder.glob("*.json") if (g := _guild_of_file(p)) is not None)
+    if not files:
+        raise ClaimsError(f"{folder} holds no libraries (<guild id>.json or {CLI_LIBRARY_FILE}).")
+    failed = 0
+    with Database.connect(_require_url(), max_connections=1) as database:
+        for guild_id, path in files:
+            store = TinyDBStore.open(path)
+            try:
+                articles, statements = store.articles(), store.statements()
+                speakers, feeds = store.speakers(), store.feeds()
+                quota, watched = store.feed_quota(), store.watched_channels()
+            finally:
+                store.close()
+            try:
+                database.import_library(
+                    guild_id,
+                    articles,
+                    statements,
+                    speakers,
+                    feeds=feeds,
+                    feed_quota=quota,
+                    watched_channels=watched,
+                    replace=args.replace,
+                )
+            except ClaimsError as exc:
+                failed += 1
+                print(f"claimbot: skipped {path.name}: {exc}", file=sys.stderr)
+                continue
+            print(
+                f"imported {path.name} as guild {guild_id}: {len(articles)} article(s), "
+                f"{len(statements)} statement(s), {len(speakers)} speaker(s)"
+            )
+    return EXIT_ERROR if failed == len(files) else 0
+
+
+def _cmd_db_export(args: argparse.Namespace) -> int:
+    from claims_db.pgstore import Database
+    from claims_db.store import TinyDBStore
+
+    folder = Path(args.out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    with Database.connect(_require_url(), max_connections=1) as database:
+        guilds = args.guild_ids or database.guild_ids()
+        targets = [(g, folder / _file_of_guild(g)) for g in guilds]
+        existing = [p.name for _, p in targets if p.exists()]
+        if existing:
+            raise ClaimsError(
+                f"{folder} already holds {', '.join(existing)}; export into an empty folder."
+            )
+        for guild_id, path in targets:
+            source = database.store(guild_id)
+            articles = source.articles()
+            statements = source.statements()
+            speakers = source.speakers()
+            by_article: dict[str, list[Statement]] = {}
+            for st in statements:
+                by_article.setdefault(st.article_id, []).append(st)
+            target = TinyDBStore.open(path)
+            try:
+                for article in articles:
+                    target.put_article(article, by_article.get(article.id, []), [])
+                target.put_speakers(speakers)
+                for feed in source.feeds():
+                    target.put_feed(feed)
+                day, count = source.feed_quota()
+                if day:
+                    target.put_feed_quota(day, count)
+                watched = source.watched_channels()
+                if watched:
+                    target.put_watched_channels(watched)
+                target.commit()
+            finally:
+                target.close()
+            print(f"exported guild {guild_id} to {path} ({len(articles)} article(s))")
+    return 0
 
 
 # -- parser ---------------------------------------------------------------------------
@@ -600,6 +738,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="library file (default: $CLAIMBOT_DB or the user data folder)",
+    )
+    parser.add_argument(
+        "--guild",
+        type=_guild_id,
+        default=None,
+        help="with CLAIMBOT_DATABASE_URL: the server whose library to use (default 0, the CLI's)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     parser.set_defaults(remind_outdated=True)  # every command but reextract
@@ -663,6 +807,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=None, help="file to write (default stdout)")
     p.set_defaults(func=_cmd_export)
 
+    p = sub.add_parser("db", help="the PostgreSQL store (CLAIMBOT_DATABASE_URL)")
+    db_sub = p.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
+    q = db_sub.add_parser("upgrade", help="apply the schema migrations the database lacks")
+    q.set_defaults(func=_cmd_db_upgrade, remind_outdated=False)
+    q = db_sub.add_parser("status", help="show the schema version and the libraries")
+    q.set_defaults(func=_cmd_db_status, remind_outdated=False)
+    q = db_sub.add_parser("import", help="copy TinyDB libraries (<guild id>.json) into PostgreSQL")
+    q.add_argument("data_dir", metavar="DATA_DIR")
+    q.add_argument("--replace", action="store_true", help="replace guilds that hold articles")
+    q.set_defaults(func=_cmd_db_import, remind_outdated=False)
+    q = db_sub.add_parser("export", help="write libraries back to TinyDB files in OUT_DIR")
+    q.add_argument("out_dir", metavar="OUT_DIR")
+    q.add_argument("--guild", dest="guild_ids", type=_guild_id, action="append", default=[])
+    q.set_defaults(func=_cmd_db_export, remind_outdated=False)
+
     p = sub.add_parser("feed", help="follow RSS/Atom feeds: feed add|list|remove|poll")
     feed_sub = p.add_subparsers(dest="feed_command", required=True, metavar="ACTION")
     f = feed_sub.add_parser("add", help="follow a feed (checked first; nothing stored if bad)")
@@ -686,6 +845,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--guild", type=int, default=None, help="sync to one server only")
     p.set_defaults(func=_cmd_sync)
     return parser
+
+
+def _guild_id(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a server id (digits only)")
+    return int(value)
 
 
 def _positive_int(value: str) -> int:

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Final
 
+import platformdirs
 from rapidfuzz import fuzz
 
 from claims_db import identity, rank
@@ -49,12 +50,14 @@ from claims_db.models import (
     Statement,
 )
 from claims_db.search import Lexical, SearchIndex
-from claims_db.store import Store
+from claims_db.store import Changes, Store, TinyDBStore
 from claims_db.urls import find_links, url_key
 from claims_db.vectors import VectorStore, sidecar_path
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from claims_db.pgstore import Database
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +102,19 @@ def article_id_for(text: str) -> str:
     """Return the content hash that identifies an article's text."""
     digest = hashlib.sha256(text_mod.normalise_for_hash(text).encode("utf-8"))
     return digest.hexdigest()[:16]
+
+
+def _vectors_location(store: Store) -> Path:
+    """Return where this library's vectors are cached: beside its file, or in the user cache.
+
+    A PostgreSQL library has no file; its vectors are a local cache of this machine's,
+    one file per database and guild, rebuilt from the text when missing.
+    """
+    path = getattr(store, "path", None)
+    if isinstance(path, Path):
+        return sidecar_path(path)
+    folder = platformdirs.user_cache_path("claimbot") / "vectors"
+    return sidecar_path(folder / f"{_short_hash(store.name)}.library")
 
 
 def _short_hash(*parts: str) -> str:
@@ -166,6 +182,7 @@ class ClaimsDB:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._on_close: list[Callable[[], None]] = []
         self._lock = threading.RLock()
         self._articles: dict[str, Article] = {a.id: a for a in store.articles()}
         self._statements: dict[str, Statement] = {}
@@ -188,7 +205,7 @@ class ClaimsDB:
         # Vectors are a cache of the statements' text, kept beside the library.
         self._embedder: Embedder = shared_embedder()
         self._embed_lock = threading.Lock()
-        self._vectors_path = sidecar_path(store.path)
+        self._vectors_path = _vectors_location(store)
         self._vectors = VectorStore.load(
             self._vectors_path, model=MODEL_VERSION, dimension=DIMENSION
         )
@@ -204,7 +221,44 @@ class ClaimsDB:
         cls, path: str | Path, *, seeds: Path | str | None | _Default = DEFAULT_SEEDS
     ) -> ClaimsDB:
         """Open the library at ``path``, creating it (with the seed articles) if missing."""
-        store = Store.open(path)
+        return cls.from_store(TinyDBStore.open(path), seeds=seeds)
+
+    @classmethod
+    def open_guild(
+        cls,
+        database: Database,
+        guild_id: int,
+        *,
+        seeds: Path | str | None | _Default = DEFAULT_SEEDS,
+    ) -> ClaimsDB:
+        """Open one guild's library in a PostgreSQL database, creating it if missing."""
+        return cls.from_store(database.store(guild_id), seeds=seeds)
+
+    @classmethod
+    def open_url(
+        cls,
+        url: str,
+        guild_id: int = 0,
+        *,
+        seeds: Path | str | None | _Default = DEFAULT_SEEDS,
+    ) -> ClaimsDB:
+        """Connect to a PostgreSQL database and open one guild's library; close disconnects."""
+        from claims_db.pgstore import Database  # psycopg is only needed in PostgreSQL mode
+
+        database = Database.connect(url, max_connections=2)
+        try:
+            db = cls.open_guild(database, guild_id, seeds=seeds)
+        except BaseException:
+            database.close()
+            raise
+        db._on_close.append(database.close)
+        return db
+
+    @classmethod
+    def from_store(
+        cls, store: Store, *, seeds: Path | str | None | _Default = DEFAULT_SEEDS
+    ) -> ClaimsDB:
+        """Load a library from an open store; a new one gets the seed articles."""
         try:
             db = cls(store)
             if store.created:
@@ -218,8 +272,71 @@ class ClaimsDB:
 
     @property
     def path(self) -> Path:
-        """Return the library file's path."""
+        """Return the library file's path (TinyDB libraries only)."""
+        if not isinstance(self._store, TinyDBStore):
+            raise AttributeError("a PostgreSQL library has no file path")
         return self._store.path
+
+    @property
+    def name(self) -> str:
+        """Return how messages name this library (its path, or its guild and database)."""
+        return self._store.name
+
+    @property
+    def statement_count(self) -> int:
+        """Return how many statements the library holds in memory."""
+        with self._lock:
+            return len(self._statements)
+
+    # -- other writers -----------------------------------------------------------------
+
+    def catch_up(self) -> int:
+        """Apply what other processes stored since this library last looked; return articles."""
+        with self._lock:
+            changes = self._store.changes()
+            if changes is None:
+                return 0
+            self._apply(changes)
+            return len(changes.article_ids)
+
+    def _end_write(self) -> None:
+        """End a write that staged nothing (its last batch was committed or held nothing)."""
+        with self._lock:
+            self._store.rollback()
+
+    def _begin_write(self) -> None:
+        """Take the store's write lock and apply others' writes before deciding ours."""
+        changes = self._store.begin_write()
+        if changes is not None:
+            self._apply(changes)
+
+    def _apply(self, changes: Changes) -> None:
+        """Make memory and index match the stored state of the touched records."""
+        self._forget(*changes.article_ids, stage=False)
+        current = {sp.id: sp for sp in changes.speakers}
+        gone = [sid for sid in changes.speaker_ids if sid not in current and sid in self._speakers]
+        for sid in gone:
+            del self._speakers[sid]
+            self._speaker_counts.pop(sid, None)
+        for speaker in current.values():
+            self._speakers[speaker.id] = speaker
+        if gone or current:
+            self._directory.rebuild((s.id, _identity(s)) for s in self._speakers.values())
+        for article in changes.articles:
+            self._articles[article.id] = article
+        statements = sorted(changes.statements, key=lambda s: (s.article_id, s.start))
+        for st in statements:
+            if st.article_id not in self._articles:
+                continue
+            self._statements[st.id] = st
+            self._by_article.setdefault(st.article_id, []).append(st.id)
+            if st.speaker_id:
+                self._speaker_counts[st.speaker_id] += 1
+        self._index.remove((), gone)
+        self._index.add(
+            (st for st in statements if st.article_id in self._articles), current.values()
+        )
+        log.info("applied %d changed article(s) from other writers", len(changes.article_ids))
 
     def close(self) -> None:
         """Write anything pending and release the library."""
@@ -229,7 +346,11 @@ class ClaimsDB:
             self._wake.set()
             worker.join()
         with self._lock:
-            self._store.close()
+            try:
+                self._store.close()
+            finally:
+                for closer in self._on_close:
+                    closer()
 
     def __enter__(self) -> ClaimsDB:
         return self
@@ -438,6 +559,10 @@ class ClaimsDB:
         article_id = article_id_for(doc.text)
         with self._lock:
             known = self._articles.get(article_id)
+        if known is None and not commit:
+            with self._lock:  # a batch holds the write lock: what others stored is applied
+                self._begin_write()
+                known = self._articles.get(article_id)
         if known is not None:
             return Added(known, is_new=False, ignored_fact_checks=doc.ignored_fact_checks)
         if extraction is None:
@@ -457,8 +582,11 @@ class ClaimsDB:
             fact_checks=doc.fact_checks,
         )
         with self._lock:
+            self._begin_write()
             known = self._articles.get(article_id)
             if known is not None:
+                if commit:
+                    self._store.commit()  # nothing staged: releases the write lock
                 return Added(known, is_new=False)
             count = self._put(article, extraction)
             if commit:
@@ -522,7 +650,17 @@ class ClaimsDB:
         the aliases and roles its other articles gave it, and takes this article's anew.
         """
         report = IngestReport()
+        with self._store.reextract_lock() as held:
+            if not held:
+                log.info("another process is re-extracting %s; leaving it to it", self.name)
+                return report
+            return self._reextract(report, everything=everything, progress=progress)
+
+    def _reextract(
+        self, report: IngestReport, *, everything: bool, progress: ProgressFn | None
+    ) -> IngestReport:
         with self._lock:
+            self.catch_up()
             stale = sorted(
                 (
                     a
@@ -539,8 +677,9 @@ class ClaimsDB:
             batch = stale[first : first + _REEXTRACT_BATCH]
             extracted = [(old, extract(old.text, title=old.title)) for old in batch]
             with self._lock:
+                self._begin_write()
                 # Removing a batch at once keeps the store's scans to one per batch.
-                live = [(old, ex) for old, ex in extracted if self._articles.get(old.id) is old]
+                live = [(old, ex) for old, ex in extracted if self._articles.get(old.id) == old]
                 fresh = [
                     (replace(old, extractor_version=EXTRACTOR_VERSION), ex) for old, ex in live
                 ]
@@ -559,6 +698,7 @@ class ClaimsDB:
                     pending = []
             if progress is not None:
                 progress(done, len(stale), report)
+        self._end_write()
         log.info("re-extracted %d article(s)", len(report.added))
         return report
 
@@ -580,8 +720,9 @@ class ClaimsDB:
         try:
             self._store.commit()
         except ClaimsError:
+            discarded = self._store.rollback()
             for article_id in article_ids:
-                self._forget(article_id)
+                self._forget(article_id, stage=not discarded)
             raise
 
     def _merge_speakers(
@@ -670,14 +811,14 @@ class ClaimsDB:
                 extraction = None
                 if new.get(article_id_for(doc.text)) is doc:
                     extraction = next(extractions)
-                before = self.article_count
-                article = self.add_document(
+                result = self._add(
                     doc, source=source, added_by=added_by, commit=False, extraction=extraction
                 )
-                if self.article_count > before:
+                article = result.article
+                if result.is_new:
                     pending.append(article)
                 else:
-                    report.skipped.append(article)
+                    report.skipped.append(result.article)
             except ClaimsError as exc:
                 report.failed.append((str(file), str(exc)))
             if pending and (pacer.is_due() or done == len(files)):
@@ -689,6 +830,7 @@ class ClaimsDB:
                 pending = []
             if progress is not None:
                 progress(done, len(files), report)
+        self._end_write()
         return report
 
     def _add_seeds(self, folder: Path) -> None:
@@ -1070,12 +1212,6 @@ class ClaimsDB:
             article = self.article(article_id)
             return [self._statements[sid] for sid in self._by_article.get(article.id, [])]
 
-    @property
-    def statement_count(self) -> int:
-        """Return how many statements the library holds."""
-        with self._lock:
-            return len(self._statements)
-
     def statement_counts(self, article_id: str) -> dict[Kind, int]:
         """Return how many statements of each kind an article has."""
         counts = Counter(s.kind for s in self.statements(article_id))
@@ -1091,14 +1227,19 @@ class ClaimsDB:
     def remove_article(self, article_id: str) -> Article:
         """Remove an article, its statements and the speakers left without statements."""
         with self._lock:
-            article = self.article(article_id)
+            self._begin_write()
+            try:
+                article = self.article(article_id)
+            except NotFound:
+                self._store.commit()  # nothing staged: release the write lock
+                raise
             orphans = self._forget(article.id)
             self._store.commit()
             log.info("removed article %s (%d speakers dropped)", article.id, len(orphans))
             return article
 
-    def _forget(self, *article_ids: str) -> list[str]:
-        """Drop articles from memory, index and store (staged); return dropped speaker ids."""
+    def _forget(self, *article_ids: str, stage: bool = True) -> list[str]:
+        """Drop articles from memory, index and (``stage``) store; return dropped speaker ids."""
         statement_ids = [sid for aid in article_ids for sid in self._by_article.pop(aid, [])]
         touched: set[str] = set()
         for sid in statement_ids:
@@ -1128,8 +1269,9 @@ class ClaimsDB:
                 survivors.append(self._speakers[sp])
         if orphans or survivors:
             self._directory.rebuild((s.id, _identity(s)) for s in self._speakers.values())
-        self._store.delete_articles(article_ids, orphans)
-        self._store.put_speakers(survivors)
+        if stage:
+            self._store.delete_articles(article_ids, orphans)
+            self._store.put_speakers(survivors)
         self._index.remove(statement_ids, orphans)
         self._index.add((), survivors)
         self._vectors.remove(statement_ids)

@@ -37,3 +37,11 @@ class LibraryInUse(ClaimsError):
 
 class NotFound(ClaimsError):
     """An article or speaker that is not in the library."""
+
+
+class DatabaseUnavailable(ClaimsError):
+    """The PostgreSQL database (CLAIMBOT_DATABASE_URL) cannot be reached."""
+
+
+class SchemaMismatch(ClaimsError):
+    """The database's schema version is not the one this claimbot was written for."""

@@ -1,8 +1,9 @@
-"""Storage: the only module that imports tinydb.
+"""Storage: the ``Store`` protocol ``ClaimsDB`` writes through, and the TinyDB store.
 
-A library is one JSON file holding four TinyDB tables (``_meta``, ``articles``,
+This is the only module that imports tinydb (``pgstore`` holds the PostgreSQL store).
+A TinyDB library is one JSON file holding four TinyDB tables (``_meta``, ``articles``,
 ``statements``, ``speakers``). The file is read once on open and kept in memory;
-:meth:`Store.commit` writes it back crash-safely (temp file, fsync, atomic
+:meth:`TinyDBStore.commit` writes it back crash-safely (temp file, fsync, atomic
 replace). A file lock keeps a second process from clobbering the library.
 """
 
@@ -13,9 +14,10 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import filelock
 import orjson
@@ -54,6 +56,116 @@ _open_paths_lock = threading.Lock()
 
 class SaveFailed(ClaimsError):
     """The library could not be written; the previous file is intact."""
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What other processes wrote to a library since this process last looked.
+
+    ``article_ids`` and ``speaker_ids`` are every id touched; the records are their
+    current state, so an id touched but absent from the records was removed.
+    ``speakers`` also holds every speaker the listed statements name.
+    """
+
+    article_ids: frozenset[str]
+    speaker_ids: frozenset[str]
+    articles: list[Article] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+
+
+class Store(Protocol):
+    """The storage ``ClaimsDB`` keeps one library in (TinyDB file or PostgreSQL guild).
+
+    Writes go ``begin_write`` → ``put_*``/``delete_articles`` → ``commit`` (or
+    ``rollback``). ``begin_write`` returns what other writers stored first, for the
+    caller to apply before it decides what to write.
+    """
+
+    created: bool  # the library did not exist before this open
+
+    @property
+    def name(self) -> str:
+        """Return how messages name this library (a path, a guild)."""
+        ...
+
+    def articles(self) -> list[Article]:
+        """Return every stored article."""
+        ...
+
+    def statements(self) -> list[Statement]:
+        """Return every stored statement."""
+        ...
+
+    def speakers(self) -> list[Speaker]:
+        """Return every stored speaker."""
+        ...
+
+    def begin_write(self) -> Changes | None:
+        """Start (or continue) a write; return others' changes to apply first."""
+        ...
+
+    def changes(self) -> Changes | None:
+        """Return what others wrote since the last look (None when nothing)."""
+        ...
+
+    def put_article(
+        self, article: Article, statements: Iterable[Statement], speakers: Iterable[Speaker]
+    ) -> None:
+        """Stage an article with its statements and new or updated speakers."""
+        ...
+
+    def put_speakers(self, speakers: Iterable[Speaker]) -> None:
+        """Stage new or updated speakers."""
+        ...
+
+    def delete_articles(self, article_ids: Iterable[str], speaker_ids: Iterable[str]) -> None:
+        """Stage the removal of articles, their statements and the given speakers."""
+        ...
+
+    def feeds(self) -> list[Feed]:
+        """Return every followed feed."""
+        ...
+
+    def put_feed(self, feed: Feed) -> None:
+        """Stage a new or updated feed."""
+        ...
+
+    def delete_feed(self, feed_id: str) -> None:
+        """Stage the removal of a feed."""
+        ...
+
+    def feed_quota(self) -> tuple[str, int]:
+        """Return (day, articles feeds added that day) for the daily cap."""
+        ...
+
+    def put_feed_quota(self, day: str, count: int) -> None:
+        """Stage the day's count of articles added from feeds."""
+        ...
+
+    def watched_channels(self) -> list[int]:
+        """Return the channels whose posted links are added (watch mode)."""
+        ...
+
+    def put_watched_channels(self, channel_ids: list[int]) -> None:
+        """Stage the set of watched channels."""
+        ...
+
+    def commit(self) -> None:
+        """Make staged changes durable (and visible to other processes)."""
+        ...
+
+    def rollback(self) -> bool:
+        """Drop what a failed commit left; return True when staged changes were discarded."""
+        ...
+
+    def reextract_lock(self) -> contextlib.AbstractContextManager[bool]:
+        """Hold the library's re-extraction lock; yield False when another process has it."""
+        ...
+
+    def close(self) -> None:
+        """Write pending changes and release the library."""
+        ...
 
 
 class AtomicJSONStorage(Storage):
@@ -141,8 +253,8 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-class Store:
-    """One library file: articles, statements and speakers."""
+class TinyDBStore:
+    """One library file: articles, statements and speakers (one process at a time)."""
 
     def __init__(self, path: Path, db: TinyDB, storage: AtomicJSONStorage, lock: filelock.FileLock):
         self.path = path
@@ -158,7 +270,7 @@ class Store:
         }
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
+    def open(cls, path: str | Path) -> TinyDBStore:
         """Open (or create) the library at ``path``; refuse one another process holds."""
         path = Path(path).expanduser().resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -192,6 +304,28 @@ class Store:
                 raise
             _open_paths.add(path)
         return store
+
+    @property
+    def name(self) -> str:
+        """Return the library file's path as text."""
+        return str(self.path)
+
+    def begin_write(self) -> Changes | None:
+        """Nothing to catch up on: the file lock keeps every other writer out."""
+        return None
+
+    def changes(self) -> Changes | None:
+        """Nothing to catch up on: the file lock keeps every other writer out."""
+        return None
+
+    def rollback(self) -> bool:
+        """Keep the staged changes: the caller stages their removal instead."""
+        return False
+
+    @contextlib.contextmanager
+    def reextract_lock(self) -> Iterator[bool]:
+        """The file lock already makes this process the only one re-extracting."""
+        yield True
 
     # Reads go to the storage's tables directly: Table.all() would wrap each of
     # 100k statements in a TinyDB Document only for us to convert it again.

@@ -173,6 +173,7 @@ class VectorStore:
             }
         )
         folder = path.parent
+        folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         tmp = Path(tmp_name)
         try:

@@ -171,7 +171,8 @@ class Feeds(commands.Cog):
         polled = 0
         async with self._polling:
             for guild in list(self.bot.guilds):
-                if not self.bot.libraries.path_for(guild.id).exists():
+                libraries = self.bot.libraries
+                if libraries.peek(guild.id) is None and not await libraries.exists(guild.id):
                     continue
                 lib = await self.bot.libraries.get(guild.id)
                 due = await asyncio.to_thread(due_feeds, lib, now=time.time())

@@ -79,7 +79,9 @@ class Watch(commands.Cog):
         """Add the links of a message posted in a watched channel."""
         if not self.bot.settings.watch_mode or message.author.bot or message.guild is None:
             return
-        if not self.bot.libraries.path_for(message.guild.id).exists():
+        libraries = self.bot.libraries
+        guild_id = message.guild.id
+        if libraries.peek(guild_id) is None and not await libraries.exists(guild_id):
             return
         links = find_links(message.content, limit=LINKS_PER_MESSAGE)
         if not links:

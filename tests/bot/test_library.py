@@ -116,3 +116,45 @@ async def test_ingest_answers_at_once_and_vectors_follow_in_the_background(
     await _until_embedded(library)
     assert sidecar.read_bytes().startswith(b"CLAIMVEC1")
     await libraries.close()
+
+
+@pytest.mark.postgres
+async def test_least_recently_used_libraries_close_above_the_statement_budget(
+    tmp_path: Path, pg_database: object
+) -> None:
+    from bot.library import open_guild_library
+
+    for guild in (1, 2, 3):
+        with ClaimsDB.open_guild(pg_database, guild, seeds=None) as db:  # type: ignore[arg-type]
+            db.add_text(
+                f"Ferry report {guild}\n\n“The ferry number {guild} runs again on Monday,” "
+                f"harbour master Ilse Varga said. Varga said repairs cost {guild} million."
+            )
+            per_library = db.statement_count
+    closed: list[int] = []
+    libraries = Libraries(
+        tmp_path,
+        open_claims_db(None),
+        guild_opener=open_guild_library(pg_database, None),  # type: ignore[arg-type]
+        max_resident_statements=2 * per_library,
+        on_close=closed.append,
+    )
+    await libraries.get(1)
+    await libraries.get(2)
+    await libraries.get(1)  # 2 is now the least recently used
+    third = await libraries.get(3)
+    assert closed == [2]
+    assert [g for g in (1, 2, 3) if libraries.peek(g) is not None] == [1, 3]
+    assert libraries.resident_statements() <= 2 * per_library
+    assert third.articles()  # the library just opened is never the one evicted
+    await libraries.close()
+
+
+async def test_a_guild_of_another_shard_is_never_opened(tmp_path: Path) -> None:
+    from bot.library import NotServedHere
+
+    opened: list[Path] = []
+    libraries = Libraries(tmp_path, opened.append, owns=lambda guild: guild % 2 == 0)  # type: ignore[arg-type]
+    with pytest.raises(NotServedHere):
+        await libraries.get(3)
+    assert opened == []

@@ -65,3 +65,25 @@ def test_blank_values_from_a_copied_example_mean_defaults(monkeypatch: pytest.Mo
 def test_missing_token_gives_none(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     assert Settings(_env_file=None).token is None  # type: ignore[call-arg]
+
+
+def test_a_guild_belongs_to_the_shard_discord_routes_it_to(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import Settings
+
+    monkeypatch.setenv("CLAIMBOT_SHARD_COUNT", "4")
+    monkeypatch.setenv("CLAIMBOT_SHARD_IDS", "1, 3")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.owned_shards == (1, 3)
+    assert [settings.owns(shard << 22 | 12345) for shard in range(8)] == [
+        False, True, False, True, False, True, False, True,
+    ]  # fmt: skip
+
+
+def test_shard_ids_without_a_count_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    monkeypatch.setenv("CLAIMBOT_SHARD_IDS", "0")
+    with pytest.raises(ValidationError, match="needs CLAIMBOT_SHARD_COUNT"):
+        Settings(_env_file=None)  # type: ignore[call-arg]

@@ -1,9 +1,12 @@
-"""The ClaimsDB facade: adding, deduplicating, removing, seeding, persisting."""
+"""The ClaimsDB facade: adding, deduplicating, removing, seeding, persisting.
+
+Tests taking ``db`` or ``open_library`` run against every storage backend.
+"""
 
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,44 +21,46 @@ from claims_db.store import SaveFailed
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
+OpenLibrary = Callable[..., ClaimsDB]
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[ClaimsDB]:
-    library = ClaimsDB.open(tmp_path / "lib.json", seeds=None)
+def db(open_library: OpenLibrary) -> Iterator[ClaimsDB]:
+    library = open_library(seeds=None)
     yield library
     library.close()
 
 
-def test_new_library_starts_with_the_seed_articles(tmp_path: Path) -> None:
-    with ClaimsDB.open(tmp_path / "lib.json") as db:
+def test_new_library_starts_with_the_seed_articles(open_library: OpenLibrary) -> None:
+    with open_library() as db:
         articles = db.articles()
     assert [a.source for a in articles] == [SourceKind.SEED]
     assert articles[0].title.startswith("Homeland Security officers in Minneapolis")
 
 
 def test_empty_seeds_setting_starts_an_empty_library(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    open_library: OpenLibrary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CLAIMBOT_SEEDS", "")
-    with ClaimsDB.open(tmp_path / "lib.json") as db:
+    with open_library() as db:
         assert db.articles() == []
 
 
 def test_seeds_setting_can_name_another_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    open_library: OpenLibrary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "myseeds"
     folder.mkdir()
     (folder / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
     monkeypatch.setenv("CLAIMBOT_SEEDS", str(folder))
-    with ClaimsDB.open(tmp_path / "lib.json") as db:
+    with open_library() as db:
         assert [a.title for a in db.articles()] == [HARBOUR.splitlines()[0]]
 
 
-def test_seeds_are_not_added_again_to_an_existing_library(tmp_path: Path) -> None:
-    path = tmp_path / "lib.json"
-    with ClaimsDB.open(path) as db:
+def test_seeds_are_not_added_again_to_an_existing_library(open_library: OpenLibrary) -> None:
+    with open_library() as db:
         db.remove_article(db.articles()[0].id)
-    with ClaimsDB.open(path) as db:
+    with open_library() as db:
         assert db.articles() == []
 
 
@@ -147,12 +152,13 @@ def test_article_can_be_found_by_a_unique_id_prefix(db: ClaimsDB) -> None:
     assert db.article(article.id[:8]) == article
 
 
-def test_library_reopens_with_everything_searchable(tmp_path: Path) -> None:
-    path = tmp_path / "lib.json"
-    with ClaimsDB.open(path, seeds=None) as db:
+def test_library_reopens_with_everything_searchable(open_library: OpenLibrary) -> None:
+    with open_library(seeds=None) as db:
         article = db.add_text(HARBOUR)
         stored = db.statements(article.id)
-    with ClaimsDB.open(path, seeds=None) as db:
+        speakers = db.speakers()
+    with open_library(seeds=None) as db:
+        assert db.speakers() == speakers
         assert db.statements(article.id) == stored
         answers = db.ask("When will the harbour bridge reopen?")
         assert answers and answers[0].article.id == article.id

@@ -441,6 +441,7 @@ class FakeDiscord:
         guild_names: tuple[str, ...] = ("Alpha News Club", "Beta Readers"),
         allow_privileged_intents: bool = False,
         callback_deadline: float = 3.0,
+        spread_over_shards: int = 1,
     ) -> None:
         self._ids = itertools.count(1)
         self.token = "fake-token"  # noqa: S105 - a fake for tests
@@ -453,9 +454,9 @@ class FakeDiscord:
         self.member = self.add_user("max_member")
         self.other = self.add_user("olga_other")
         self.guilds: list[Guild] = []
-        for name in guild_names:
+        for number, name in enumerate(guild_names):
             g = Guild(
-                id=self.snowflake(),
+                id=self._snowflake_on_shard(number % spread_over_shards, spread_over_shards),
                 name=name,
                 channel_id=self.snowflake(),
                 admin_role_id=self.snowflake(),
@@ -487,6 +488,7 @@ class FakeDiscord:
         self.not_modified: list[str] = []  # paths answered 304
         self.files: dict[str, FakeFile] = {}
         self.identify: dict[str, Any] | None = None
+        self.identifies: list[dict[str, Any]] = []  # every IDENTIFY, in order (with shards)
         self.gateway_closed_with: int | None = None
         self._sockets: list[_GatewaySocket] = []
         self._seq = 0
@@ -499,6 +501,17 @@ class FakeDiscord:
     def snowflake(self) -> str:
         ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
         return str((ms << 22) | (next(self._ids) & 0x3FFFFF))
+
+    def _snowflake_on_shard(self, shard_id: int, shard_count: int) -> str:
+        """Return a new id whose guild Discord would route to ``shard_id`` of ``shard_count``."""
+        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        ms -= (ms - shard_id) % shard_count
+        return str((ms << 22) | (next(self._ids) & 0x3FFFFF))
+
+    @staticmethod
+    def shard_of(guild_id: str | int, shard_count: int) -> int:
+        """Return the shard Discord routes a guild's events to."""
+        return (int(guild_id) >> 22) % shard_count
 
     def add_user(self, name: str) -> User:
         user = User(self.snowflake(), name)
@@ -752,12 +765,16 @@ class FakeDiscord:
             await sock.ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         self.identify = d
+        self.identifies.append({**d, "at": time.monotonic()})
+        shard = d.get("shard") or [0, 1]
+        sock.shard = (int(shard[0]), int(shard[1]))
         sock.intents = intents
         sock.ready = True
+        own = [g for g in self.guilds if sock.owns(g.id)]
         ready = {
             "v": 10,
             "user": {**self.bot_user.payload(), "verified": True, "mfa_enabled": False, "flags": 0},
-            "guilds": [{"id": g.id, "unavailable": True} for g in self.guilds],
+            "guilds": [{"id": g.id, "unavailable": True} for g in own],
             "session_id": secrets.token_hex(16),
             "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
             "application": {"id": self.app_id, "flags": 0},
@@ -767,11 +784,11 @@ class FakeDiscord:
             "presences": [],
             "geo_ordered_rtc_regions": [],
             "guild_join_requests": [],
-            "shard": [0, 1],
+            "shard": list(sock.shard),
         }
         await self._send_dispatch(sock, "READY", ready)
         if intents & INTENT_GUILDS:
-            for g in self.guilds:
+            for g in own:
                 await self._send_dispatch(sock, "GUILD_CREATE", self._guild_create(g, intents))
 
     async def _send_dispatch(self, sock: _GatewaySocket, event: str, data: dict[str, Any]) -> None:
@@ -781,7 +798,10 @@ class FakeDiscord:
     async def dispatch(self, event: str, data: dict[str, Any], *, intent: int = 0) -> int:
         """Send a dispatch event to every identified connection that has `intent`."""
         sent = 0
+        guild_id = data.get("guild_id")
         for sock in list(self._sockets):
+            if guild_id is not None and not sock.owns(guild_id):
+                continue  # Discord sends a guild's events only to the shard that owns it
             if sock.ready and (intent == 0 or sock.intents & intent):
                 await self._send_dispatch(sock, event, data)
                 sent += 1
@@ -1492,6 +1512,8 @@ class FakeDiscord:
         for sock in list(self._sockets):
             if not sock.ready or not sock.intents & INTENT_GUILD_MESSAGES:
                 continue
+            if not sock.owns(guild.id):
+                continue
             if not (sock.intents & INTENT_MESSAGE_CONTENT or mentioned):
                 # Without the privileged intent Discord blanks the content.
                 event = {**msg, "content": "", "embeds": [], "attachments": [], "components": []}
@@ -1532,7 +1554,12 @@ class _GatewaySocket:
         self._z = zlib.compressobj() if compress else None
         self.intents = 0
         self.ready = False
+        self.shard = (0, 1)  # (shard id, shard count) from IDENTIFY
         self._lock = asyncio.Lock()
+
+    def owns(self, guild_id: str | int) -> bool:
+        """Return whether this session's shard receives the guild's events."""
+        return FakeDiscord.shard_of(guild_id, self.shard[1]) == self.shard[0]
 
     async def send(self, payload: dict[str, Any]) -> None:
         text = json.dumps(payload)
