@@ -33,6 +33,7 @@ from claims_db.models import (
     Speaker,
     Statement,
 )
+from claims_db.requests import RequestBook
 from claims_db.search import SearchIndex
 from claims_db.store import Store
 
@@ -175,6 +176,8 @@ class ClaimsDB:
             self._remember_speaker_keys(sp)
         self._index = SearchIndex()
         self._index.add(self._statements.values(), self._speakers.values())
+        # Questions nothing answered yet, asked again after each ingest (claims_db.requests).
+        self.requests = RequestBook(store, self._ask_request, self._lock)
 
     # -- opening and closing -------------------------------------------------
 
@@ -523,6 +526,10 @@ class ClaimsDB:
         with self._lock:
             matches = self._index.search(question, limit=limit)
             return [self._answer(m) for m in matches if m.statement_id in self._statements]
+
+    def _ask_request(self, question: str) -> list[Answer]:
+        """Ask a source request's question again, as `ask` would answer it."""
+        return self.ask(question, limit=3)
 
     def quotes(self, speaker: str, *, topic: str | None = None, limit: int = 50) -> list[Answer]:
         """Return a speaker's statements (fuzzy name), ranked by ``topic`` when given."""
