@@ -24,7 +24,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HASH_FILE = ".command-hash"
-COGS = ("bot.cogs.ask", "bot.cogs.browse", "bot.cogs.ingest", "bot.cogs.admin", "bot.cogs.sources")
+COGS = (
+    "bot.cogs.ask",
+    "bot.cogs.browse",
+    "bot.cogs.ingest",
+    "bot.cogs.admin",
+    "bot.cogs.sources",
+    "bot.cogs.requests",
+)
 
 
 def intents() -> discord.Intents:

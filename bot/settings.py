@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     ingest_cooldown_seconds: float = Field(default=120.0, gt=0)
     max_attachment_bytes: int = Field(default=2_000_000, ge=1)
     page_timeout_seconds: float = Field(default=180.0, gt=0)
+    request_expiry_days: float = Field(default=30.0, gt=0)
+    request_limit_per_day: int = Field(default=5, ge=1)
     log_level: str = "INFO"
 
     @property

@@ -159,7 +159,9 @@ class Store:
         with _open_paths_lock:
             if path in _open_paths:
                 raise LibraryInUse(f"The library {path} is already open in this process.")
-            lock = filelock.FileLock(str(path) + ".lock", timeout=0)
+            # Not thread-local: the bot opens a library in one worker thread and closes it in
+            # another, and a thread-local lock released elsewhere would stay held.
+            lock = filelock.FileLock(str(path) + ".lock", timeout=0, thread_local=False)
             try:
                 lock.acquire()
             except filelock.Timeout as exc:

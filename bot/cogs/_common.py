@@ -60,11 +60,20 @@ def _log_failed_open(task: asyncio.Future[Library]) -> None:
 
 
 async def send(
-    interaction: discord.Interaction, message: Message, *, ephemeral: bool = False
+    interaction: discord.Interaction,
+    message: Message,
+    *,
+    ephemeral: bool = False,
+    view: discord.ui.View | None = None,
 ) -> None:
-    """Send a rendered message as the followup of a deferred interaction."""
+    """Send a rendered message (with buttons, when given) as the followup of a deferred one."""
+    if view is None:
+        await interaction.followup.send(
+            content=message.content or "", embeds=message.embeds, ephemeral=ephemeral
+        )
+        return
     await interaction.followup.send(
-        content=message.content or "", embeds=message.embeds, ephemeral=ephemeral
+        content=message.content or "", embeds=message.embeds, ephemeral=ephemeral, view=view
     )
 
 

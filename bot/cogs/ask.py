@@ -11,9 +11,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import errors, render
+from bot import errors, render, source_requests
 from bot.checks import ask_cooldown
-from bot.cogs._common import library, library_for_suggestions, send
+from bot.cogs._common import guild_id, library, library_for_suggestions, send
 from bot.views import send_pages
 from claims_db.errors import ClaimsError
 
@@ -82,7 +82,17 @@ class Ask(commands.Cog):
         await interaction.response.defer(ephemeral=private, thinking=True)
         lib = await library(interaction)
         answers = await asyncio.to_thread(lib.ask, question, limit=render.MAX_ANSWERS)
-        await send(interaction, render.answers_message(question, answers), ephemeral=private)
+        view = None
+        if not answers:
+            view = await source_requests.offer(
+                lib,
+                question,
+                guild_id=guild_id(interaction),
+                asker_id=interaction.user.id,
+                channel_id=interaction.channel_id,
+            )
+        rendered = render.answers_message(question, answers)
+        await send(interaction, rendered, ephemeral=private, view=view)
 
     @app_commands.command(
         name="quotes", description="What one speaker said, optionally about a topic."
@@ -146,7 +156,22 @@ class Ask(commands.Cog):
             lib.ask, question[:MAX_QUESTION], limit=render.MAX_ANSWERS
         )
         rendered = render.answers_message(question[:MAX_QUESTION], answers)
-        await message.reply(content=rendered.content, embeds=rendered.embeds, mention_author=False)
+        if answers:
+            await message.reply(
+                content=rendered.content, embeds=rendered.embeds, mention_author=False
+            )
+            return
+        view = await source_requests.offer(
+            lib,
+            question[:MAX_QUESTION],
+            guild_id=cast(discord.Guild, message.guild).id,
+            asker_id=message.author.id,
+            channel_id=message.channel.id,
+            message=message,
+        )
+        await message.reply(
+            content=rendered.content, embeds=rendered.embeds, mention_author=False, view=view
+        )
 
     async def _reply(self, message: discord.Message, text: str) -> None:
         try:

@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot import errors, render
 from bot.checks import ingest_cooldown, ingest_permission
 from bot.cogs._common import added_by, library
+from bot.library import after_ingest
 from claims_db.errors import InputTooLarge
 from claims_db.models import Article, Kind
 from claims_db.text import SUPPORTED_SUFFIXES
@@ -125,6 +126,7 @@ class Ingest(commands.Cog):
             interaction.user.id,
             article.id,
         )
+        after_ingest(self.bot, cast(int, interaction.guild_id))
         await self._summarise(interaction, lib, article)
 
     async def _add_file(

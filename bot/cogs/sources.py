@@ -10,9 +10,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import errors, render
+from bot import errors, render, source_requests
 from bot.checks import ask_cooldown
-from bot.cogs._common import library, send
+from bot.cogs._common import guild_id, library, send
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -50,7 +50,17 @@ class Sources(commands.Cog):
         lib = await library(interaction)
         answers = await asyncio.to_thread(lib.ask, text[:MAX_CHECKED], limit=render.MAX_ANSWERS)
         rendered = render.sources_message(message.jump_url, answers)
-        await send(interaction, rendered, ephemeral=True)
+        view = None
+        if not answers:
+            view = await source_requests.offer(
+                lib,
+                text[:MAX_CHECKED],
+                guild_id=guild_id(interaction),
+                asker_id=interaction.user.id,
+                channel_id=interaction.channel_id,
+                message=message,
+            )
+        await send(interaction, rendered, ephemeral=True, view=view)
 
 
 async def setup(bot: commands.Bot) -> None:

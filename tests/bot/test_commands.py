@@ -15,7 +15,17 @@ from bot.cogs.ingest import check_attachment, check_sources, main_speakers
 from bot.settings import Settings
 from claims_db.errors import FetchFailed
 
-EXPECTED = {"ask", "quotes", "speakers", "articles", "article", "ingest", "remove", "help"}
+EXPECTED = {
+    "ask",
+    "quotes",
+    "speakers",
+    "articles",
+    "article",
+    "ingest",
+    "remove",
+    "help",
+    "requests",
+}
 
 
 @pytest.fixture

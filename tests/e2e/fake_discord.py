@@ -985,8 +985,13 @@ class FakeDiscord:
         self._record_pings(msg, payload)
         return msg
 
-    def _record_pings(self, msg: dict[str, Any], payload: dict[str, Any]) -> None:
-        """Work out which notifications the message content would really trigger."""
+    def _record_pings(
+        self, msg: dict[str, Any], payload: dict[str, Any], *, is_edit: bool = False
+    ) -> None:
+        """Work out which notifications the message content would really trigger.
+
+        A reply notifies the replied member when it is sent, never again when it is edited.
+        """
         content = msg.get("content") or ""
         allowed = payload.get("allowed_mentions")
         parse = {"everyone", "users", "roles"} if allowed is None else set(allowed.get("parse", []))
@@ -1001,7 +1006,7 @@ class FakeDiscord:
         for rid in re.findall(r"<@&(\d+)>", content):
             if "roles" in parse or rid in roles:
                 targets.append(f"role:{rid}")
-        ref = msg.get("message_reference")
+        ref = None if is_edit else msg.get("message_reference")
         if ref and (allowed is None or allowed.get("replied_user", True)):
             replied = self.messages.get(str(ref.get("message_id")))
             if replied is not None and replied["author"]["id"] != self.bot_user.id:
@@ -1034,7 +1039,7 @@ class FakeDiscord:
         msg["edited_timestamp"] = _now_iso()
         if "allowed_mentions" in payload:
             msg["allowed_mentions"] = payload["allowed_mentions"]
-        self._record_pings(msg, payload)
+        self._record_pings(msg, payload, is_edit=True)
         return msg
 
     async def _callback(self, request: web.Request, iid: str, token: str) -> web.Response:
@@ -1184,6 +1189,14 @@ class FakeDiscord:
             if problems:
                 self._violate(route, problems)
                 return _error(400, 50035, "Invalid Form Body", {"_errors": problems})
+            ref = payload.get("message_reference")
+            if ref is not None:
+                problem = self._check_reference(ref, channel_id)
+                if problem is not None and ref.get("fail_if_not_exists", True):
+                    self._violate(route, [problem])
+                    return _error(400, 50035, "Invalid Form Body", {"_errors": [problem]})
+                if problem is not None:  # Discord sends it as a plain message instead
+                    payload = {k: v for k, v in payload.items() if k != "message_reference"}
             msg = self._new_message(payload, channel_id=channel_id, guild_id=guild.id, files=files)
             self.channel_messages.append(msg)
             return _json(msg)
@@ -1205,6 +1218,18 @@ class FakeDiscord:
                 return web.Response(status=204)
         self.unknown_routes.append((method, route))
         return _error(404, 0, "404: Not Found")
+
+    def _check_reference(self, ref: dict[str, Any], channel_id: str) -> str | None:
+        """Return why a reply's message_reference is refused (MessageReference object)."""
+        target = self.messages.get(str(ref.get("message_id")))
+        if target is None:
+            return "message_reference: Unknown message"
+        if (
+            str(ref.get("channel_id", channel_id)) != channel_id
+            or target["channel_id"] != channel_id
+        ):
+            return "message_reference: a reply must be in the channel of the replied message"
+        return None
 
     async def _file(self, request: web.Request) -> web.Response:
         f = self.files.get(request.match_info["id"])
@@ -1399,6 +1424,22 @@ class FakeDiscord:
         inter.payload["message"] = current
         inter.original_id = current["id"]
         return await self._send_interaction(inter)
+
+    def bot_message(
+        self, guild: Guild, components: list[dict[str, Any]], content: str = "a message"
+    ) -> dict[str, Any]:
+        """Store a message from the bot with the given component rows (an old or copied one)."""
+        msg = self._new_message(
+            {"content": content, "components": components},
+            channel_id=guild.channel_id,
+            guild_id=guild.id,
+        )
+        self.channel_messages.append(msg)
+        return msg
+
+    def delete_message(self, message: dict[str, Any]) -> None:
+        """A member (or moderator) deletes a message."""
+        self.messages.pop(message["id"], None)
 
     def user_message(self, guild: Guild, user: User, content: str) -> dict[str, Any]:
         """Store a message a member posted (without sending it to the bot)."""

@@ -7,7 +7,17 @@ import json
 import discord
 from fake_discord import MANAGE_GUILD, FakeDiscord, StartBot, message_text
 
-EXPECTED_SLASH = {"ask", "ingest", "quotes", "speakers", "articles", "article", "remove", "help"}
+EXPECTED_SLASH = {
+    "ask",
+    "ingest",
+    "quotes",
+    "speakers",
+    "articles",
+    "article",
+    "remove",
+    "help",
+    "requests",
+}
 
 
 async def test_commands_are_synced_and_valid(fake: FakeDiscord, bot: discord.Client) -> None:
