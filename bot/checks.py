@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, cast
 import discord
 from discord import app_commands
 
+from claims_db.server_config import ServerConfig
+
 if TYPE_CHECKING:
     from bot.client import ClaimBot
 
@@ -56,15 +58,45 @@ def _member(interaction: discord.Interaction) -> discord.Member:
     return interaction.user
 
 
+def server_config(bot: ClaimBot, guild_id: int | None) -> ServerConfig:
+    """Return what a server configured with /config (defaults while its library is not open).
+
+    Checks run on the event loop, so this only reads a library that is already open
+    (libraries open in the background when a server becomes available).
+    """
+    lib = bot.libraries.peek(guild_id) if guild_id is not None else None
+    return lib.server_config if lib is not None else ServerConfig()
+
+
+def ingest_role(bot: ClaimBot, guild_id: int | None) -> str | None:
+    """Return the role allowed to add articles: the server's choice, else the operator's."""
+    configured = server_config(bot, guild_id).ingest_role
+    return configured if configured is not None else bot.settings.ingest_role
+
+
 def ingest_permission(interaction: discord.Interaction) -> bool:
     """Check, at run time, that the member may add articles."""
     member = _member(interaction)
-    role = _bot(interaction).settings.ingest_role
+    role = ingest_role(_bot(interaction), interaction.guild_id)
     if may_ingest(member, interaction.permissions, role):
         return True
     if role:
-        raise NotAllowed(f"Only members with the “{role}” role can add articles here.")
+        name = _role_name(member, role)
+        raise NotAllowed(f"Only members with the “{name}” role can add articles here.")
     raise NotAllowed("Only members who can manage messages can add articles here.")
+
+
+def _role_name(member: discord.Member, role: str) -> str:
+    found = member.guild.get_role(int(role)) if role.isdigit() else None
+    return found.name if found is not None else role
+
+
+def config_permission(interaction: discord.Interaction) -> bool:
+    """Check, at run time, that the member has Manage Server (to change /config)."""
+    _member(interaction)
+    if may_manage(interaction.permissions):
+        return True
+    raise NotAllowed("Only members with the Manage Server permission can change the settings.")
 
 
 def manage_permission(interaction: discord.Interaction) -> bool:
@@ -81,10 +113,23 @@ class UserCooldowns:
     def __init__(self, rate: int, per: float) -> None:
         self.rate = rate
         self.per = per
-        self._buckets: dict[int, app_commands.Cooldown] = {}
+        self._buckets: dict[tuple[int | None, int], app_commands.Cooldown] = {}
 
-    def hit(self, user_id: int) -> tuple[app_commands.Cooldown, float | None]:
-        """Use one token; return the bucket and the seconds to wait when none was left."""
+    def hit(
+        self,
+        user_id: int,
+        *,
+        scope: int | None = None,
+        rate: int | None = None,
+        per: float | None = None,
+    ) -> tuple[app_commands.Cooldown, float | None]:
+        """Use one token; return the bucket and the seconds to wait when none was left.
+
+        ``scope`` (a server) with ``rate``/``per`` applies that server's own limit.
+        """
+        rate = rate if rate is not None else self.rate
+        per = per if per is not None else self.per
+        key = (scope, user_id)
         now = time.time()
         if len(self._buckets) >= _PRUNE_AT:
             self._buckets = {
@@ -92,15 +137,27 @@ class UserCooldowns:
                 for key, bucket in self._buckets.items()
                 if bucket.get_tokens(now) < bucket.rate
             }
-        bucket = self._buckets.get(user_id)
-        if bucket is None:
-            bucket = self._buckets[user_id] = app_commands.Cooldown(self.rate, self.per)
+        bucket = self._buckets.get(key)
+        if bucket is None or (bucket.rate, bucket.per) != (rate, per):
+            bucket = self._buckets[key] = app_commands.Cooldown(rate, per)
         return bucket, bucket.update_rate_limit(now)
+
+
+def hit_ask_cooldown(
+    bot: ClaimBot, guild_id: int | None, user_id: int
+) -> tuple[app_commands.Cooldown, float | None]:
+    """Count one question against the member's limit (the server's, else the operator's)."""
+    config = server_config(bot, guild_id)
+    return bot.ask_cooldowns.hit(
+        user_id, scope=guild_id, rate=config.ask_cooldown_rate, per=config.ask_cooldown_seconds
+    )
 
 
 def ask_cooldown(interaction: discord.Interaction) -> bool:
     """Refuse a question when the member asked too many too quickly."""
-    bucket, retry_after = _bot(interaction).ask_cooldowns.hit(interaction.user.id)
+    bucket, retry_after = hit_ask_cooldown(
+        _bot(interaction), interaction.guild_id, interaction.user.id
+    )
     if retry_after:
         raise app_commands.CommandOnCooldown(bucket, retry_after)
     return True

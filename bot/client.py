@@ -31,6 +31,7 @@ COGS = (
     "bot.cogs.admin",
     "bot.cogs.sources",
     "bot.cogs.requests",
+    "bot.cogs.config",
 )
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from claims_db.db import ClaimsDB
 from claims_db.models import Answer, Article, Kind, Speaker, Statement
 from claims_db.requests import RequestBook
+from claims_db.server_config import ServerConfig
 
 if TYPE_CHECKING:
     import aiohttp
@@ -37,6 +38,11 @@ class Library(Protocol):
     """The part of `claims_db.ClaimsDB` the bot uses (lets tests substitute a fake)."""
 
     requests: RequestBook
+
+    @property
+    def server_config(self) -> ServerConfig: ...
+
+    def configure(self, changes: dict[str, Any], *, seeds: Path | None = None) -> ServerConfig: ...
 
     def close(self) -> None: ...
 

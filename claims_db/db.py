@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from claims_db import text as text_mod
 from claims_db.errors import ClaimsError, InputTooLarge, NotFound, UnsupportedFile
@@ -35,6 +35,7 @@ from claims_db.models import (
 )
 from claims_db.requests import RequestBook
 from claims_db.search import SearchIndex
+from claims_db.server_config import ServerConfig
 from claims_db.store import Store
 
 if TYPE_CHECKING:
@@ -178,6 +179,7 @@ class ClaimsDB:
         self._index.add(self._statements.values(), self._speakers.values())
         # Questions nothing answered yet, asked again after each ingest (claims_db.requests).
         self.requests = RequestBook(store, self._ask_request, self._lock)
+        self._config = ServerConfig.from_dict(store.server_config())
 
     # -- opening and closing -------------------------------------------------
 
@@ -505,6 +507,35 @@ class ClaimsDB:
             if progress is not None:
                 progress(done, len(files), report)
         return report
+
+    @property
+    def server_config(self) -> ServerConfig:
+        """Return what the server configured (a snapshot; read without waiting for writes)."""
+        return self._config
+
+    def configure(self, changes: dict[str, Any], *, seeds: Path | None = None) -> ServerConfig:
+        """Change the server's configuration; ``seed`` adds or removes the seed articles now.
+
+        ``seeds`` is the folder to load when the seed is turned on. Values are checked
+        before anything changes (`InvalidSetting`); None resets a value to the default.
+        """
+        with self._lock:
+            updated = self._config.changed(**changes)
+            wanted = changes.get("seed")
+            if wanted is True:
+                folder = seeds if seeds is not None else default_seeds()
+                if folder is None:
+                    raise NotFound("No seed articles are installed here.")
+                self._add_seeds(Path(folder))
+            elif wanted is False:
+                seeded = [a.id for a in self._articles.values() if a.source is SourceKind.SEED]
+                if seeded:
+                    self._forget(*seeded)
+                    log.info("removed %d seed article(s)", len(seeded))
+            self._store.put_server_config(updated.to_dict())
+            self._store.commit()
+            self._config = updated
+            return updated
 
     def _add_seeds(self, folder: Path) -> None:
         if not folder.is_dir():

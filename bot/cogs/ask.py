@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import errors, render, source_requests
-from bot.checks import ask_cooldown
+from bot.checks import ask_cooldown, hit_ask_cooldown
 from bot.cogs._common import guild_id, library, library_for_suggestions, send
 from bot.views import send_pages
 from claims_db.errors import ClaimsError
@@ -147,7 +147,8 @@ class Ask(commands.Cog):
                 "“@claimbot what did Noem say about FEMA?”",
             )
             return
-        _, retry_after = self.bot.ask_cooldowns.hit(message.author.id)
+        guild = cast(discord.Guild, message.guild)
+        _, retry_after = hit_ask_cooldown(self.bot, guild.id, message.author.id)
         if retry_after:
             await self._reply(message, errors.explain(_cooldown(retry_after)) or "Slow down.")
             return

@@ -20,6 +20,7 @@ from claims_db.requests import Delivery
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
+    from bot.library import Library
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,10 @@ class Requests(commands.Cog):
         """Stop listening for request buttons."""
         self.bot.remove_dynamic_items(source_requests.RequestButton)
 
-    @property
-    def expiry(self) -> timedelta:
-        """Return how long requests stay open."""
-        return timedelta(days=self.bot.settings.request_expiry_days)
+    def expiry(self, lib: Library) -> timedelta:
+        """Return how long requests stay open in a server (its /config, else the default)."""
+        days = lib.server_config.request_expiry_days
+        return timedelta(days=days if days is not None else self.bot.settings.request_expiry_days)
 
     @app_commands.command(
         name="requests", description="Questions members asked sources for, most wanted first."
@@ -55,8 +56,9 @@ class Requests(commands.Cog):
         """List the open source requests of this server (members who may add articles)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         lib = await library(interaction)
-        await asyncio.to_thread(lib.requests.purge, expiry=self.expiry)
-        open_requests = await asyncio.to_thread(lib.requests.open_requests, expiry=self.expiry)
+        expiry = self.expiry(lib)
+        await asyncio.to_thread(lib.requests.purge, expiry=expiry)
+        open_requests = await asyncio.to_thread(lib.requests.open_requests, expiry=expiry)
         pages = source_requests.requests_pages(open_requests)
         await send_pages(interaction, pages, timeout=self.bot.settings.page_timeout_seconds)
 
@@ -78,8 +80,9 @@ class Requests(commands.Cog):
         lock = self._locks.setdefault(guild_id, asyncio.Lock())
         async with lock:  # two ingests at once must not answer one request twice
             lib = await self.bot.libraries.get(guild_id)
-            await asyncio.to_thread(lib.requests.purge, expiry=self.expiry)
-            deliveries = await asyncio.to_thread(lib.requests.recheck, expiry=self.expiry)
+            expiry = self.expiry(lib)
+            await asyncio.to_thread(lib.requests.purge, expiry=expiry)
+            deliveries = await asyncio.to_thread(lib.requests.recheck, expiry=expiry)
             answered = 0
             for delivery in deliveries:
                 if await self._deliver(guild_id, delivery):

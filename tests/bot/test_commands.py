@@ -25,6 +25,7 @@ EXPECTED = {
     "remove",
     "help",
     "requests",
+    "config",
 }
 
 

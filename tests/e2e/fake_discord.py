@@ -123,6 +123,9 @@ class Guild:
     bot_role_id: str
     owner_id: str
     members: dict[str, list[str]] = field(default_factory=dict)  # user id -> role ids
+    roles: dict[str, str] = field(
+        default_factory=dict
+    )  # extra roles without permissions: id -> name
 
 
 @dataclass
@@ -604,7 +607,16 @@ class FakeDiscord:
             role(g.id, "@everyone", MEMBER_PERMISSIONS, 0),
             role(g.admin_role_id, "Moderators", MANAGE_GUILD | MANAGE_MESSAGES, 2),
             role(g.bot_role_id, "claimbot", MEMBER_PERMISSIONS, 1, managed=True),
+            *(role(rid, name, 0, 3 + n) for n, (rid, name) in enumerate(g.roles.items())),
         ]
+
+    def add_role(self, g: Guild, name: str, *members: User) -> str:
+        """Create a role without permissions (before the bot connects) and give it to members."""
+        rid = self.snowflake()
+        g.roles[rid] = name
+        for user in members:
+            g.members[user.id].append(rid)
+        return rid
 
     def permissions(self, g: Guild, user_id: str) -> int:
         perms = 0
@@ -1299,6 +1311,7 @@ class FakeDiscord:
         values: dict[str, Any],
         resolved: dict[str, Any],
         focused: str | None,
+        guild: Guild | None = None,
     ) -> list[dict[str, Any]]:
         declared = {o["name"]: o for o in cmd.get("options") or []}
         unknown = set(values) - set(declared)
@@ -1329,6 +1342,14 @@ class FakeDiscord:
                     att["content_type"] = f.content_type
                 resolved.setdefault("attachments", {})[f.id] = att
                 opt["value"] = f.id
+            elif otype == 8:  # ROLE: the value is a role id, resolved to the role object
+                if guild is None:
+                    raise ValueError("role options need the guild")
+                payload = next((r for r in self._role_payloads(guild) if r["id"] == value), None)
+                if payload is None:
+                    raise ValueError(f"no role {value!r} in {guild.name}")
+                resolved.setdefault("roles", {})[value] = payload
+                opt["value"] = value
             else:
                 opt["value"] = value
             if name == focused:
@@ -1359,7 +1380,7 @@ class FakeDiscord:
             "id": cmd["id"],
             "name": name,
             "type": 1,
-            "options": self._options(cmd, options or {}, resolved, None),
+            "options": self._options(cmd, options or {}, resolved, None, guild),
         }
         if resolved:
             data["resolved"] = resolved

@@ -17,6 +17,7 @@ EXPECTED_SLASH = {
     "remove",
     "help",
     "requests",
+    "config",
 }
 
 
