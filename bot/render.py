@@ -473,6 +473,8 @@ HELP_TEXT = (
     ("/article", "One article's statements in reading order."),
     ("/ingest", "Add an article from a link, a .txt/.md/.html file or pasted text (moderators)."),
     ("/remove", "Remove an article from the library (Manage Server)."),
+    ("/requests", "Questions members asked sources for, most wanted first (moderators)."),
+    ("/config", "Server settings: ingest role, question limit, seed, expiry (Manage Server)."),
     ("Find sources", "Right-click a message → Apps → Find sources: statements close to it."),
     ("@mention", "Mention me with a question, e.g. “@claimbot what did Noem say about FEMA?”"),
 )

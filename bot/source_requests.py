@@ -235,7 +235,9 @@ def requests_pages(requests: Sequence[SourceRequest]) -> list[Message]:
             if where:
                 value += f" · [message]({where})"
             embed.add_field(
-                name=render.clamp(f"{votes} · {render.one_line(request.question)}", 256),
+                name=render.clamp(
+                    f"{votes} · {render.safe(render.one_line(request.question))}", 256
+                ),
                 value=render.clamp(value, 1024),
                 inline=False,
             )
