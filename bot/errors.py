@@ -52,17 +52,32 @@ def report(error: BaseException, where: str) -> str:
 
 
 async def tell(interaction: discord.Interaction, text: str) -> None:
-    """Send a short ephemeral sentence, as a response or as a followup when already deferred."""
+    """Send a short sentence to the asker alone, whatever the command's defer was.
+
+    A followup's visibility is fixed by the defer: after a public "thinking…", the first
+    followup would replace it in front of the whole channel. So a public thinking or progress
+    reply is deleted first, and the sentence comes as an ephemeral followup.
+    """
     text = render.refusal(text)
     if not interaction.response.is_done():
         await interaction.response.send_message(text, ephemeral=True)
-    elif interaction.extras.get("edit_original"):
-        # The progress reply is public; a refusal is for the asker alone, so the
-        # public reply goes and the reason comes as an ephemeral followup.
+        return
+    if await _shows_public_placeholder(interaction):
         await interaction.delete_original_response()
-        await interaction.followup.send(text, ephemeral=True)
-    else:
-        await interaction.followup.send(text, ephemeral=True)
+    await interaction.followup.send(text, ephemeral=True)
+
+
+async def _shows_public_placeholder(interaction: discord.Interaction) -> bool:
+    """Return whether the original reply is a public "thinking…" or progress message."""
+    if interaction.response.type is not discord.InteractionResponseType.deferred_channel_message:
+        return False
+    try:
+        original = await interaction.original_response()
+    except discord.NotFound:
+        return False  # already deleted
+    if original.flags.ephemeral:
+        return False
+    return bool(original.flags.loading or interaction.extras.get("edit_original"))
 
 
 async def on_app_command_error(

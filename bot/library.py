@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from claims_db.db import ClaimsDB
-from claims_db.models import Answer, Article, Kind, Speaker, Statement
+from claims_db.models import Added, Answer, Article, Kind, Speaker, SpeakerLookup, Statement
 from claims_db.requests import RequestBook
 from claims_db.server_config import ServerConfig
 
@@ -68,7 +68,42 @@ class Library(Protocol):
         session: aiohttp.ClientSession | None = None,
     ) -> Article: ...
 
+    def ingest_text(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+        publisher: str | None = None,
+        added_by: str | None = None,
+    ) -> Added: ...
+
+    def ingest_bytes(self, data: bytes, *, filename: str, added_by: str | None = None) -> Added: ...
+
+    async def ingest_url(
+        self,
+        url: str,
+        *,
+        added_by: str | None = None,
+        allow_private: bool = False,
+        session: aiohttp.ClientSession | None = None,
+    ) -> Added: ...
+
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]: ...
+
+    def resolve_speaker(self, name: str, *, limit: int = 5) -> SpeakerLookup: ...
+
+    def speaker_quotes(
+        self, speaker_id: str, *, topic: str | None = None, limit: int = 50
+    ) -> list[Answer]: ...
+
+    def speaker(self, speaker_id: str) -> Speaker | None: ...
+
+    def answer_for(self, statement_id: str, *, contradicts: bool = False) -> Answer: ...
+
+    @property
+    def article_count(self) -> int: ...
 
     def quotes(
         self, speaker: str, *, topic: str | None = None, limit: int = 50
@@ -93,10 +128,14 @@ Opener = Callable[[Path], Library]
 
 
 def open_claims_db(seeds: Path | None) -> Opener:
-    """Return an opener that opens a `ClaimsDB` file, seeded from ``seeds`` when given."""
+    """Return an opener that opens a `ClaimsDB` file, seeded from ``seeds`` only when given.
+
+    A server's library starts empty unless the bot is configured with a seeds folder; the
+    engine's own default (the bundled seed, for the CLI's quick start) does not apply here.
+    """
 
     def _open(path: Path) -> Library:
-        db = ClaimsDB.open(path) if seeds is None else ClaimsDB.open(path, seeds=seeds)
+        db = ClaimsDB.open(path, seeds=seeds)
         outdated = db.outdated_count
         if outdated:
             # After an upgrade, a server's library gets today's extraction on first use.

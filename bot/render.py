@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 
 import discord
 
-from claims_db.models import Answer, Article, Kind, Speaker, Statement
+from claims_db.models import Answer, Article, Kind, Speaker, SpeakerKind, Statement
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 CONTENT = 2000
@@ -91,8 +91,11 @@ def escape(text: str) -> str:
 
 def safe(text: str, limit: int | None = None) -> str:
     """Escape and neutralise untrusted text, then clamp it to ``limit``."""
-    cleaned = neutralise(escape(text))
-    return cleaned if limit is None else clamp(cleaned, limit)
+    if limit is None:
+        return neutralise(escape(text))
+    # Escaping never shortens text, so only the first limit + 1 characters can show; cutting
+    # first keeps discord.py's markdown regex off huge inputs (it is slow on long runs).
+    return clamp(neutralise(escape(text[: max(0, limit) + 1])), limit)
 
 
 def plain(text: str, limit: int | None = None) -> str:
@@ -176,6 +179,19 @@ def _budgets(count: int) -> int:
 
 # ---- answers --------------------------------------------------------------------------------
 
+# What a public answer shows of a statement's words; the "Cite" button gives them all.
+PUBLIC_WORDS = 300
+PUBLIC_TITLE = 90
+PUBLIC_CONTEXT = 240
+VISIBLE_TARGET = 900  # visible characters of a three-answer reply in the common case
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+# Sentence openers that read lower case after "Noem said that" ("All officers" -> "all officers").
+_LOWER_OPENERS = frozenset(
+    {"a", "all", "an", "any", "every", "it", "its", "many", "more", "most", "no", "none"}
+    | {"only", "some", "the", "their", "there", "these", "they", "this", "those", "we", "our"}
+    | {"he", "his", "she", "her"}
+)
+
 
 def _speaker_line(answer: Answer) -> str:
     statement = answer.statement
@@ -187,28 +203,88 @@ def _speaker_line(answer: Answer) -> str:
     return f"{name}, {answer.role}" if answer.role else name
 
 
+def _full_name(answer: Answer) -> str | None:
+    return answer.speaker.name if answer.speaker else answer.statement.speaker
+
+
+def _short_name(answer: Answer) -> str | None:
+    """Return how a reported statement names its speaker: a person's last name, else in full."""
+    name = _full_name(answer)
+    if not name:
+        return None
+    if answer.speaker is not None and answer.speaker.kind is not SpeakerKind.PERSON:
+        return name
+    words = [w for w in name.split() if w.casefold() not in _NAME_SUFFIXES]
+    return words[-1] if len(words) > 1 else name
+
+
 def _published(article: Article) -> str:
     bits = [article.publisher or "", article.published or ""]
     return " · ".join(bit for bit in bits if bit) or "publisher and date unknown"
 
 
-def citation(answer: Answer, limit: int = FIELD_VALUE - 8) -> str:
-    """Return a one-line citation of a statement: words, speaker, article, publisher, date, URL."""
-    article = answer.article
+def reported_words(answer: Answer, *, name: str | None = None) -> str:
+    """Return a reported statement as reported speech: "Noem said that all officers …".
+
+    The cue and the speaker come from the statement; nothing here is put in quotation marks,
+    since these are not the speaker's exact words.
+    """
+    statement = answer.statement
+    who = name or _short_name(answer)
+    words = one_line(statement.text)
+    first, _, rest = words.partition(" ")
+    if first.casefold() in _LOWER_OPENERS and first[:1].isupper() and first != "I":
+        words = first.lower() + (" " + rest if rest else "")
+    cue = one_line(statement.cue or "said") or "said"
+    if who is None:
+        return f"It was reported that {words}"
+    if cue.casefold().startswith("according to"):
+        return f"According to {who}, {words}"
+    if statement.addressee and cue.casefold() in ("told", "tells", "telling"):
+        cue = f"{cue} {one_line(statement.addressee)}"
+    if words.casefold().startswith("that "):
+        return f"{who} {cue} {words}"
+    return f"{who} {cue} that {words}"
+
+
+def _shown_words(answer: Answer, limit: int) -> str:
+    """Return the statement as shown: quotes in marks, reported speech as such, claims plain."""
+    kind = answer.statement.kind
+    if kind is Kind.DIRECT:
+        return f"“{safe(one_line(answer.statement.text), max(3, limit - 2))}”"
+    if kind is Kind.INDIRECT:
+        return safe(reported_words(answer), limit)
+    return safe(one_line(answer.statement.text), limit)
+
+
+def citation(answer: Answer, limit: int = CONTENT - 8) -> str:
+    """Return a copy-ready citation line.
+
+    A quote: ``“…” — Kristi Noem, CNN, 2026-01-26, https://…``. Reported speech is not put
+    in quotation marks: ``Kristi Noem said that … — reported by CNN, 2026-01-26, https://…``.
+    """
+    statement, article = answer.statement, answer.article
     url = safe_url(article.url)
-    tail_bits = [
-        f"— {one_line(_speaker_line(answer))}",
-        f"in “{one_line(article.title)}”",
-        one_line(_published(article)),
-    ]
-    tail = ", ".join(tail_bits[:2]) + f" ({tail_bits[2]})"
-    if url:
-        tail += f" {url}"
-    words = one_line(answer.statement.text)
-    room = limit - len(plain(tail)) - 3
+    # Without an outlet the article's title names the source ("in “…”"), never as a reporter.
+    outlet = one_line(article.publisher or "")
+    titled = f"in “{one_line(article.title)}”" if article.title else ""
+    where = [outlet or titled, article.published or "", url or ""]
+    source = ", ".join(bit for bit in where if bit) or "source unknown"
+    name = _full_name(answer)
+    if statement.kind is Kind.DIRECT:
+        head, tail = "“", f"” — {one_line(name or 'unattributed')}, {source}"
+        words = one_line(statement.text)
+    elif statement.kind is Kind.INDIRECT:
+        reporter = f"reported by {source}" if outlet else f"reported {source}"
+        head, tail = "", f" — {reporter}"
+        words = reported_words(answer, name=name)
+    else:
+        head, tail = "", f" — {source}"
+        words = one_line(statement.text)
+    room = limit - len(plain(tail)) - len(head)
     if room < 20:
-        return plain(f"“{words}” {tail}", limit)
-    return f"“{plain(words, room)}” {plain(tail)}"
+        return plain(head + words + tail, limit)
+    return head + plain(words, room) + plain(tail)
 
 
 _MAX_OTHER_SOURCES = 3
@@ -226,33 +302,79 @@ def _reported_in(answer: Answer) -> str:
     return clamp(f"{answer.reported_in} articles: " + " · ".join(others), FIELD_VALUE)
 
 
-def answer_embed(answer: Answer, *, budget: int = EMBED_TOTAL) -> discord.Embed:
-    """Render one sourced statement as an embed that fits ``budget`` characters."""
+def _source_line(article: Article) -> str:
+    """Return "Outlet · 2026-01-26 · [outlet.example](link)" for under an answer."""
+    bits = [safe(one_line(article.publisher), 80) if article.publisher else ""]
+    bits.append(safe(article.published, 40) if article.published else "")
+    target = safe_url(article.url)
+    if target is not None:
+        host = urlsplit(target).hostname or "link"
+        host = host.removeprefix("www.")
+        bits.append(f"[{safe(host, 60)}]({target})")
+    line = " · ".join(bit for bit in bits if bit)
+    return line or "no outlet, date or link given"
+
+
+# Words that only attribute a quote ("…,” Whitfield said after the vote."); a sentence that
+# holds more than two other words says something the quote does not.
+_ATTRIBUTION = frozenset(
+    {"said", "says", "told", "added", "wrote", "asked", "after", "at", "on", "in", "the", "a"}
+    | {"an", "to", "of", "during", "when", "and", "vote", "meeting", "statement", "interview"}
+)
+_ATTRIBUTION_LEFT = 2
+
+
+def _needs_context(answer: Answer) -> bool:
+    """Return whether a short statement's sentence says more than the embed already does.
+
+    A quote's sentence that adds only its attribution ("…,” Whitfield said after the vote.)
+    repeats the author line; reported speech and claims keep theirs ("Asked whether …").
+    """
+    statement = answer.statement
+    context = statement.context
+    if context is None:
+        return False
+    if statement.kind is not Kind.DIRECT:
+        return True
+    rest = context.replace(" ".join(statement.text.split()), " ")
+    words = set(re.findall(r"[^\W\d_]+", rest.casefold()))
+    known = " ".join([_full_name(answer) or "", answer.role or "", statement.cue or ""])
+    words -= set(re.findall(r"[^\W\d_]+", known.casefold())) | _ATTRIBUTION
+    return len(words) > _ATTRIBUTION_LEFT
+
+
+def answer_embed(
+    answer: Answer, *, budget: int = EMBED_TOTAL, words: int = PUBLIC_WORDS
+) -> discord.Embed:
+    """Render one sourced statement as one compact embed that fits ``budget`` characters.
+
+    Author line: the speaker (and role). Title: the article, linked. Description: the words
+    (quotes in quotation marks, reported speech as "X said that …"), then one line with
+    outlet · date · link. "In context" only when the words need their sentence.
+    """
     statement, article = answer.statement, answer.article
     budget = min(budget, EMBED_TOTAL)
     colour = _CONTRADICTS_COLOUR if answer.contradicts else _COLOURS.get(statement.kind)
     embed = discord.Embed(
-        title=safe(_KIND_LABELS.get(statement.kind, str(statement.kind)), TITLE),
+        title=safe(one_line(article.title or "Untitled article"), min(TITLE, PUBLIC_TITLE)),
         url=safe_url(article.url),
         colour=colour,
     )
     embed.set_author(name=plain(one_line(_speaker_line(answer)), min(AUTHOR, budget // 12)))
-    small = max(60, budget // 8)
-    source = link(article.title or "Untitled article", article.url, min(FIELD_VALUE, small + 200))
-    source = f"{source}\n{safe(_published(article), 200)}"
-    if statement.context:
-        embed.add_field(name="In context", value=safe(statement.context, small), inline=False)
-    embed.add_field(name="Article", value=clamp(source, FIELD_VALUE), inline=False)
-    embed.add_field(name="Match", value=f"{max(0.0, min(answer.score, 1.0)):.0%}", inline=True)
+    context = statement.context
+    if context is not None and _needs_context(answer):
+        embed.add_field(
+            name="In context",
+            value=safe(context, min(FIELD_VALUE, PUBLIC_CONTEXT, budget // 8)),
+            inline=False,
+        )
     if answer.reported_in > 1:
         embed.add_field(name="Reported in", value=_reported_in(answer), inline=False)
-    cite = citation(answer, min(FIELD_VALUE - 8, max(80, budget // 4)))
-    embed.add_field(name="Cite", value=f"```\n{cite}\n```", inline=False)
-    embed.set_footer(text=plain(f"{_KIND_SHORT.get(statement.kind, '')} · article {article.id}"))
-    used = _embed_length(embed)
-    warning = f"**{CONTRADICTS}**\n\n" if answer.contradicts else ""
-    room = max(40, min(DESCRIPTION, budget - used)) - len(warning)
-    embed.description = warning + f"“{safe(statement.text, max(3, room - 2))}”"
+    source = clamp(_source_line(article), 600)
+    warning = f"**{CONTRADICTS}**\n" if answer.contradicts else ""
+    used = _embed_length(embed) + len(source) + len(warning) + 1
+    room = max(40, min(DESCRIPTION - len(source) - len(warning) - 1, budget - used, words))
+    embed.description = f"{warning}{_shown_words(answer, room)}\n{source}"
     return _fit(embed, budget)
 
 
@@ -262,11 +384,28 @@ def answers_message(question: str, answers: Sequence[Answer]) -> Message:
     if not shown:
         return Message(content=nothing_found(question))
     budget = _budgets(len(shown))
-    noun = "statement" if len(shown) == 1 else "statements"
-    content = f"Sourced {noun} for “{safe(one_line(question), 300)}”:"
+    content = f"On “{safe(one_line(question), 200)}”:"
     return Message(
         content=clamp(content, CONTENT), embeds=[answer_embed(a, budget=budget) for a in shown]
     )
+
+
+def more_message(answers: Sequence[Answer]) -> Message:
+    """Render the answers beyond the first three, for the one who asked for more."""
+    shown = list(answers)[:MAX_ANSWERS]
+    if not shown:
+        return Message(content="There are no more sourced statements for that question.")
+    budget = _budgets(len(shown))
+    return Message(
+        content="More sourced statements:",
+        embeds=[answer_embed(a, budget=budget) for a in shown],
+    )
+
+
+def cite_message(answer: Answer) -> Message:
+    """Render a copy-ready citation of one answer (sent privately)."""
+    line = citation(answer, CONTENT - 10).replace("```", "ˋˋˋ")
+    return Message(content=f"```\n{line}\n```")
 
 
 def sources_message(jump_url: str, answers: Sequence[Answer]) -> Message:
@@ -295,10 +434,13 @@ def nothing_found(question: str) -> str:
     return clamp(text, CONTENT)
 
 
-def quotes_pages(speaker: str, topic: str | None, answers: Sequence[Answer]) -> list[Message]:
-    """Render a speaker's statements, three embeds per page."""
+def quotes_pages(
+    speaker: str | Speaker, topic: str | None, answers: Sequence[Answer]
+) -> list[Message]:
+    """Render a speaker's statements, three embeds per page, under the resolved speaker's name."""
     about = f" about “{safe(one_line(topic), 200)}”" if topic else ""
-    who = safe(one_line(speaker), 200)
+    name = speaker.name if isinstance(speaker, Speaker) else speaker
+    who = safe(one_line(name), 200)
     if not answers:
         text = f"I found no statements by {who}{about} in this server's library. {_HOW_TO_ADD}"
         return [Message(content=clamp(text, CONTENT))]
@@ -314,6 +456,37 @@ def quotes_pages(speaker: str, topic: str | None, answers: Sequence[Answer]) -> 
             )
         )
     return pages
+
+
+def did_you_mean(typed: str, candidates: Sequence[Speaker]) -> Message:
+    """Ask which speaker a name means when several match about equally."""
+    lines = []
+    for speaker in candidates[:5]:
+        role = f" — {safe(one_line(speaker.roles[0]), 100)}" if speaker.roles else ""
+        lines.append(f"**{safe(one_line(speaker.name), 100)}**{role}")
+    text = f"“{safe(one_line(typed), 100)}” could be several people. Did you mean:\n" + "\n".join(
+        lines
+    )
+    return Message(content=clamp(text, CONTENT))
+
+
+def speaker_button_label(speaker: Speaker) -> str:
+    """Label a "did you mean" button with a speaker's name."""
+    return clamp(one_line(speaker.name), 80) or "?"
+
+
+def visible_text(message: Message) -> str:
+    """Return what a reader sees of a message: link targets and markdown escapes left out."""
+    parts = [message.content or ""]
+    for embed in message.embeds:
+        parts += [embed.author.name or "", embed.title or "", embed.description or ""]
+        for item in embed.fields:
+            parts += [item.name or "", item.value or ""]
+        parts.append(embed.footer.text or "")
+    text = "\n".join(part for part in parts if part)
+    text = re.sub(r"(?<!\\)\[((?:[^\]\\]|\\.)*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\\(.)", r"\1", text)
+    return text.replace("**", "").replace(ZWSP, "")
 
 
 # ---- listings --------------------------------------------------------------------------------
@@ -419,14 +592,18 @@ def fetching(url: str) -> str:
 
 
 def ingest_summary(
-    article: Article, counts: dict[Kind, int], speakers: Sequence[tuple[str, int]]
+    article: Article,
+    counts: dict[Kind, int],
+    speakers: Sequence[tuple[str, int]],
+    *,
+    is_new: bool = True,
 ) -> Message:
-    """Render what an ingest added: title and link, counts, main speakers."""
+    """Render what an ingest added (title and link, counts, main speakers), or that it was there."""
     embed = discord.Embed(
         title=safe(one_line(article.title or "Untitled article"), TITLE),
         url=safe_url(article.url),
         description=safe(_published(article), 300),
-        colour=discord.Colour(0x57F287),
+        colour=discord.Colour(0x57F287) if is_new else discord.Colour(0x99AAB5),
     )
     embed.add_field(name="Quotes", value=str(counts.get(Kind.DIRECT, 0)), inline=True)
     embed.add_field(
@@ -437,7 +614,12 @@ def ingest_summary(
         names = ", ".join(f"{safe(one_line(name), 80)} ({n})" for name, n in speakers[:5])
         embed.add_field(name="Main speakers", value=clamp(names, FIELD_VALUE), inline=False)
     embed.set_footer(text=plain(f"article {article.id}", FOOTER))
-    return Message(content="Added to this server's library:", embeds=[_fit(embed, EMBED_TOTAL)])
+    if is_new:
+        content = "Added to this server's library:"
+    else:
+        added = (article.added_at or "")[:10] or "an earlier date"
+        content = f"Already in this server's library (added {added}); nothing new was added:"
+    return Message(content=content, embeds=[_fit(embed, EMBED_TOTAL)])
 
 
 def remove_prompt(article: Article) -> Message:
@@ -480,8 +662,15 @@ HELP_TEXT = (
 )
 
 
-def help_message() -> Message:
-    """Render the help text: what each command does."""
+GETTING_STARTED = (
+    "This server's library is empty, so I have nothing to answer from yet. A moderator adds "
+    "articles with `/ingest`: `url:` a link to a news article, `file:` a .txt/.md/.html file, "
+    "or `text:` the article pasted in. Then anyone can `/ask`."
+)
+
+
+def help_message(*, library_is_empty: bool = False) -> Message:
+    """Render the help text: what each command does, and how to start when the library is empty."""
     embed = discord.Embed(
         title="claimbot",
         description=(
@@ -490,6 +679,8 @@ def help_message() -> Message:
             "I say so."
         ),
     )
+    if library_is_empty:
+        embed.add_field(name="Getting started", value=GETTING_STARTED, inline=False)
     for name, text in HELP_TEXT:
         embed.add_field(name=name, value=text, inline=False)
     return Message(embeds=[_fit(embed, EMBED_TOTAL)])

@@ -18,10 +18,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final
 
+from rapidfuzz import fuzz
+
 from claims_db import text as text_mod
 from claims_db.errors import ClaimsError, InputTooLarge, NotFound, UnsupportedFile
 from claims_db.extract import EXTRACTOR_VERSION, extract
 from claims_db.models import (
+    Added,
     Answer,
     Article,
     Document,
@@ -31,6 +34,7 @@ from claims_db.models import (
     Match,
     SourceKind,
     Speaker,
+    SpeakerLookup,
     Statement,
 )
 from claims_db.requests import RequestBook
@@ -44,6 +48,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIN_SPEAKER_SCORE: Final = 0.5
+# A typed name is ambiguous when another speaker scores within this of the best one.
+SPEAKER_TIE: Final = 0.1
+SPELLING_MARGIN: Final = 8.0  # points of rapidfuzz ratio that make one spelling clearly closer
 MAX_QUESTION_CHARS: Final = 4000  # Discord's longest message; a question is never longer
 
 
@@ -234,10 +241,25 @@ class ClaimsDB:
         added_by: str | None = None,
     ) -> Article:
         """Add pasted text; its first line is the title unless ``title`` is given."""
+        return self.ingest_text(
+            text, title=title, url=url, published=published, publisher=publisher, added_by=added_by
+        ).article
+
+    def ingest_text(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+        publisher: str | None = None,
+        added_by: str | None = None,
+    ) -> Added:
+        """Add pasted text like :meth:`add_text`, saying whether the article was new."""
         doc = text_mod.document_from_text(
             text, title=title, url=url, published=published, publisher=publisher
         )
-        return self.add_document(doc, source=SourceKind.TEXT, added_by=added_by)
+        return self._add(doc, source=SourceKind.TEXT, added_by=added_by)
 
     def add_html(
         self, html: str, *, url: str | None = None, added_by: str | None = None
@@ -254,8 +276,12 @@ class ClaimsDB:
 
     def add_bytes(self, data: bytes, *, filename: str, added_by: str | None = None) -> Article:
         """Add an uploaded file's content; its suffix picks the reader."""
+        return self.ingest_bytes(data, filename=filename, added_by=added_by).article
+
+    def ingest_bytes(self, data: bytes, *, filename: str, added_by: str | None = None) -> Added:
+        """Add an uploaded file like :meth:`add_bytes`, saying whether the article was new."""
         doc = text_mod.document_from_bytes(data, filename=filename)
-        return self.add_document(doc, source=SourceKind.FILE, added_by=added_by)
+        return self._add(doc, source=SourceKind.FILE, added_by=added_by)
 
     async def add_url(
         self,
@@ -266,17 +292,31 @@ class ClaimsDB:
         session: aiohttp.ClientSession | None = None,
     ) -> Article:
         """Fetch a web page (guarded against private addresses) and add its article."""
+        added = await self.ingest_url(
+            url, added_by=added_by, allow_private=allow_private, session=session
+        )
+        return added.article
+
+    async def ingest_url(
+        self,
+        url: str,
+        *,
+        added_by: str | None = None,
+        allow_private: bool = False,
+        session: aiohttp.ClientSession | None = None,
+    ) -> Added:
+        """Fetch and add a web page like :meth:`add_url`, saying whether the article was new."""
         from claims_db.fetch import fetch_page  # aiohttp is only needed for URLs
 
         page = await fetch_page(url, session=session, allow_private=allow_private)
         return await asyncio.to_thread(self._add_page, page.text, page.url, page.is_html, added_by)
 
-    def _add_page(self, body: str, url: str, is_html: bool, added_by: str | None) -> Article:
+    def _add_page(self, body: str, url: str, is_html: bool, added_by: str | None) -> Added:
         if is_html:
             doc = text_mod.document_from_html(body, url=url)
         else:
             doc = text_mod.document_from_text(body, url=url)
-        return self.add_document(doc, source=SourceKind.URL, added_by=added_by)
+        return self._add(doc, source=SourceKind.URL, added_by=added_by)
 
     def add_document(
         self,
@@ -287,11 +327,21 @@ class ClaimsDB:
         commit: bool = True,
     ) -> Article:
         """Extract and store one document; an article already stored is returned as is."""
+        return self._add(doc, source=source, added_by=added_by, commit=commit).article
+
+    def _add(
+        self,
+        doc: Document,
+        *,
+        source: SourceKind,
+        added_by: str | None = None,
+        commit: bool = True,
+    ) -> Added:
         article_id = article_id_for(doc.text)
         with self._lock:
             known = self._articles.get(article_id)
         if known is not None:
-            return known
+            return Added(known, is_new=False)
         extraction = extract(doc.text, title=doc.title)
         article = Article(
             id=article_id,
@@ -309,12 +359,12 @@ class ClaimsDB:
         with self._lock:
             known = self._articles.get(article_id)
             if known is not None:
-                return known
+                return Added(known, is_new=False)
             count = self._put(article, extraction)
             if commit:
                 self._commit_or_roll_back(article_id)
         log.info("added article %s (%d statements)", article_id, count)
-        return article
+        return Added(article, is_new=True)
 
     def _put(self, article: Article, extraction: Extraction) -> int:
         """Stage an article with its extracted statements and speakers; return the count."""
@@ -568,8 +618,52 @@ class ClaimsDB:
             found = self._index.find_speakers(speaker, limit=1)
             if not found or found[0][1] < MIN_SPEAKER_SCORE:
                 return []
-            matches = self._index.quotes(found[0][0], topic=topic, limit=limit)
+            return self.speaker_quotes(found[0][0], topic=topic, limit=limit)
+
+    def resolve_speaker(self, name: str, *, limit: int = 5) -> SpeakerLookup:
+        """Say who a typed name means: one speaker, or the close candidates when it is ambiguous.
+
+        A name that is exactly one speaker's name or alias resolves to that speaker. Otherwise
+        the best fuzzy match resolves only when no other speaker scores about as well.
+        """
+        with self._lock:
+            found = [
+                (self._speakers[sid], score)
+                for sid, score in self._index.find_speakers(name, limit=limit)
+                if score >= MIN_SPEAKER_SCORE and sid in self._speakers
+            ]
+            if not found:
+                return SpeakerLookup(None, ())
+            key = _name_key(name)
+            exact = [sp for sp, _ in found if key in {_name_key(n) for n in (sp.name, *sp.aliases)}]
+            if len(exact) == 1:
+                return SpeakerLookup(exact[0], (exact[0],))
+            best = found[0][1]
+            close = [sp for sp, score in found if score >= best - SPEAKER_TIE]
+            if len(close) > 1:
+                # Among equal index scores, the name spelt most like what was typed wins
+                # ("Roy Whitfeld" is Roy Whitfield); an equal tie ("Whitfield") stays open.
+                alike = {sp.id: _spelling_likeness(key, sp) for sp in close}
+                close.sort(key=lambda sp: -alike[sp.id])
+                if alike[close[0].id] - alike[close[1].id] >= SPELLING_MARGIN:
+                    return SpeakerLookup(close[0], tuple(close))
+                return SpeakerLookup(None, tuple(close))
+            return SpeakerLookup(close[0], tuple(close))
+
+    def speaker_quotes(
+        self, speaker_id: str, *, topic: str | None = None, limit: int = 50
+    ) -> list[Answer]:
+        """Return one speaker's statements (by id), ranked by ``topic`` when given."""
+        with self._lock:
+            matches = self._index.quotes(speaker_id, topic=topic, limit=limit)
             return [self._answer(m) for m in matches if m.statement_id in self._statements]
+
+    def answer_for(self, statement_id: str, *, contradicts: bool = False) -> Answer:
+        """Return a stored statement as an answer (for a "cite" or "more" request later on)."""
+        with self._lock:
+            if statement_id not in self._statements:
+                raise NotFound("That statement is no longer in this library.")
+            return self._answer(Match(statement_id, 0.0, contradicts=contradicts))
 
     def speakers(self) -> list[Speaker]:
         """Return every speaker, most quoted first."""
@@ -682,6 +776,11 @@ class ClaimsDB:
             contradicts=match.contradicts,
             also_in=also,
         )
+
+
+def _spelling_likeness(typed_key: str, speaker: Speaker) -> float:
+    """Return how closely a typed name is spelt like a speaker's name or aliases (0-100)."""
+    return max(fuzz.ratio(typed_key, _name_key(n)) for n in (speaker.name, *speaker.aliases))
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

@@ -168,3 +168,19 @@ class Answer:
     def role(self) -> str | None:
         """Return the speaker's first-noted role ("White House press secretary"), if any."""
         return self.speaker.roles[0] if self.speaker is not None and self.speaker.roles else None
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """The result of adding an article: the stored article, and whether it was new."""
+
+    article: Article
+    is_new: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerLookup:
+    """What a typed name resolves to: one speaker, or the candidates when it is ambiguous."""
+
+    speaker: Speaker | None  # None when nobody matches, or when several match about equally
+    candidates: tuple[Speaker, ...] = ()  # best first; holds ``speaker`` when resolved

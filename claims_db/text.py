@@ -8,7 +8,9 @@ import re
 import stat
 import unicodedata
 from pathlib import Path
+from typing import Any
 
+import htmldate
 import trafilatura
 
 from claims_db.errors import EmptyInput, InputTooLarge, UnsupportedFile
@@ -285,8 +287,10 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
     if not title:
         title, lines = lines[0], lines[1:]
     text = title + "\n\n" + "\n".join(lines) if lines else title
-    date = getattr(extracted, "date", None)
-    published = date if isinstance(date, str) and _ISO_DATE.fullmatch(date) else None
+    _refuse_non_article(lines)
+    tree = trafilatura.load_html(html)
+    url = url or _canonical_in(tree)  # read before _stated_date_in prunes the tree
+    published = _stated_date_in(tree, lines)
     sitename = str(getattr(extracted, "sitename", None) or "").strip()
     return Document(
         text=text,
@@ -296,6 +300,110 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
         published=published,
         authors=_split_authors(getattr(extracted, "author", None)),
     )
+
+
+# A page whose text has fewer words of prose than this holds no article (a paywall stub).
+_MIN_ARTICLE_WORDS = 40
+_PROSE_LINE_WORDS = 8  # a paragraph of prose has at least this many words and ends a sentence
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*$")
+
+
+def _refuse_non_article(lines: list[str]) -> None:
+    """Raise EmptyInput when the extracted text is a front page, a menu or a paywall stub."""
+    prose = [
+        line
+        for line in lines
+        if len(line.split()) >= _PROSE_LINE_WORDS and _SENTENCE_END.search(line)
+    ]
+    words = sum(len(line.split()) for line in prose)
+    if words >= _MIN_ARTICLE_WORDS:
+        return
+    if len(lines) >= 5 and len(prose) * 3 < len(lines):
+        raise EmptyInput(
+            "That page has no article text: it looks like a front page or a list of links. "
+            "Link to one article instead. Nothing was added."
+        )
+    amount = f"only {words} words of" if words >= 10 else "no"
+    raise EmptyInput(
+        f"That page has {amount} article text: it looks like a teaser, a paywall or a menu, "
+        "not an article. Nothing was added."
+    )
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+# "SPRINGFIELD, Jan. 26, 2026 —" or "Jan. 26, 2026 (Reuters) -" at the start of the body.
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z .'-]{1,40},\s*)?(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2}),?\s+"
+    r"(?P<year>(?:19|20)\d{2})\b\s*(?:\([^)]{1,40}\)\s*)?[\u2014\u2013:-]"
+)
+_URL_LINKS = "//link[@rel='canonical']|//meta[@property='og:url' or @name='og:url']"
+# Left out when looking for a stated date: links carry dates of their own, and page chrome
+# ("© 2019", "Updated March 3") is not the article's publication date.
+_NOT_DATES = _URL_LINKS + "|//footer|//nav|//aside|//*[@role='contentinfo']"
+
+
+def stated_date(html: str, lines: list[str]) -> str | None:
+    """Return the publication date a page states (meta tags, JSON-LD, <time>, a dateline).
+
+    A date only guessed from the page chrome (a copyright year, a date in the link, text
+    somewhere on the page) is no publication date: it is left out rather than invented.
+    """
+    return _stated_date_in(trafilatura.load_html(html), lines)
+
+
+def _stated_date_in(tree: Any, lines: list[str]) -> str | None:
+    """Return the date ``tree`` states (see :func:`stated_date`); prunes the tree."""
+    if tree is not None:
+        for element in tree.xpath(_NOT_DATES):
+            parent = element.getparent()
+            if parent is not None:
+                parent.remove(element)
+        found = htmldate.find_date(tree, extensive_search=False, original_date=True)
+        if isinstance(found, str) and _ISO_DATE.fullmatch(found):
+            return found
+    for line in lines[:2]:
+        match = _DATELINE.match(line)
+        month = _MONTHS.get(match.group("month").lower()) if match else None
+        if match and month:
+            day, year = int(match.group("day")), int(match.group("year"))
+            if 1 <= day <= 31:
+                return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def canonical_url(html: str) -> str | None:
+    """Return the http(s) link a page gives for itself (``<link rel=canonical>``, og:url)."""
+    return _canonical_in(trafilatura.load_html(html))
+
+
+def _canonical_in(tree: Any) -> str | None:
+    if tree is None:
+        return None
+    for element in tree.xpath(_URL_LINKS):
+        value = (element.get("href") or element.get("content") or "").strip()
+        if value.lower().startswith(("http://", "https://")) and " " not in value:
+            return str(value)
+    return None
 
 
 def _markdown_title(text: str) -> str | None:

@@ -66,14 +66,12 @@ async def send(
     ephemeral: bool = False,
     view: discord.ui.View | None = None,
 ) -> None:
-    """Send a rendered message (with buttons, when given) as the followup of a deferred one."""
-    if view is None:
-        await interaction.followup.send(
-            content=message.content or "", embeds=message.embeds, ephemeral=ephemeral
-        )
-        return
+    """Send a rendered message (with buttons when given) as the followup of a deferred one."""
     await interaction.followup.send(
-        content=message.content or "", embeds=message.embeds, ephemeral=ephemeral, view=view
+        content=message.content or "",
+        embeds=message.embeds,
+        ephemeral=ephemeral,
+        view=view if view is not None else discord.utils.MISSING,
     )
 
 

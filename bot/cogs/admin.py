@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.checks import manage_permission
-from bot.cogs._common import library
+from bot.cogs._common import library, library_for_suggestions
 from bot.cogs.browse import article_choices, checked_article_id
 from bot.views import Confirm
 
@@ -65,10 +65,13 @@ class Admin(commands.Cog):
         name="help", description="What claimbot does and how to use its commands."
     )
     async def help(self, interaction: discord.Interaction) -> None:
-        """Explain the commands (works anywhere, only you see it)."""
-        message = render.help_message()
-        await interaction.response.send_message(
-            content=message.content, embeds=message.embeds, ephemeral=True
+        """Explain the commands (works anywhere, only you see it); say how to start if empty."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        lib = await library_for_suggestions(interaction)  # at most 2 s: help must not hang
+        empty = lib is not None and await asyncio.to_thread(lambda: lib.article_count == 0)
+        message = render.help_message(library_is_empty=empty)
+        await interaction.followup.send(
+            content=message.content or "", embeds=message.embeds, ephemeral=True
         )
 
 

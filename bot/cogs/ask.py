@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import errors, render, source_requests
+from bot import errors, render, source_requests, views
 from bot.checks import ask_cooldown, hit_ask_cooldown
 from bot.cogs._common import guild_id, library, library_for_suggestions, send
 from bot.views import send_pages
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+ASKED = 2 * render.MAX_ANSWERS  # three are shown; "More" opens the others privately
 MIN_QUESTION = 3
 MAX_QUESTION = 500
 _MENTION = re.compile(r"<@!?(\d+)>")
@@ -59,6 +60,10 @@ class Ask(commands.Cog):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
 
+    async def cog_unload(self) -> None:
+        """Let buttons of this run's lists say they expired once the bot is gone."""
+        views.forget_views()
+
     @app_commands.command(
         name="ask", description="Ask a question; get up to three sourced statements."
     )
@@ -81,9 +86,10 @@ class Ask(commands.Cog):
             return
         await interaction.response.defer(ephemeral=private, thinking=True)
         lib = await library(interaction)
-        answers = await asyncio.to_thread(lib.ask, question, limit=render.MAX_ANSWERS)
-        view = None
-        if not answers:
+        answers = await asyncio.to_thread(lib.ask, question, limit=ASKED)
+        shown, rest = answers[: render.MAX_ANSWERS], answers[render.MAX_ANSWERS :]
+        view = views.answer_view(shown, rest)
+        if not shown:
             view = await source_requests.offer(
                 lib,
                 question,
@@ -91,8 +97,12 @@ class Ask(commands.Cog):
                 asker_id=interaction.user.id,
                 channel_id=interaction.channel_id,
             )
-        rendered = render.answers_message(question, answers)
-        await send(interaction, rendered, ephemeral=private, view=view)
+        await send(
+            interaction,
+            render.answers_message(question, shown),
+            ephemeral=private,
+            view=view,
+        )
 
     @app_commands.command(
         name="quotes", description="What one speaker said, optionally about a topic."
@@ -118,8 +128,17 @@ class Ask(commands.Cog):
             return
         await interaction.response.defer(thinking=True)
         lib = await library(interaction)
-        answers = await asyncio.to_thread(lib.quotes, speaker, topic=topic or None, limit=50)
-        pages = render.quotes_pages(speaker, topic, answers)
+        found = await asyncio.to_thread(lib.resolve_speaker, speaker)
+        if found.speaker is None and len(found.candidates) > 1:
+            choose = render.did_you_mean(speaker, found.candidates)
+            await send(interaction, choose, view=views.speaker_choice_view(found.candidates, topic))
+            return
+        answers = []
+        if found.speaker is not None:
+            answers = await asyncio.to_thread(
+                lib.speaker_quotes, found.speaker.id, topic=topic or None, limit=50
+            )
+        pages = render.quotes_pages(found.speaker or speaker, topic, answers)
         await send_pages(interaction, pages, timeout=self.bot.settings.page_timeout_seconds)
 
     @commands.Cog.listener()
@@ -153,25 +172,24 @@ class Ask(commands.Cog):
             await self._reply(message, errors.explain(_cooldown(retry_after)) or "Slow down.")
             return
         lib = await self.bot.libraries.get(cast(discord.Guild, message.guild).id)
-        answers = await asyncio.to_thread(
-            lib.ask, question[:MAX_QUESTION], limit=render.MAX_ANSWERS
-        )
-        rendered = render.answers_message(question[:MAX_QUESTION], answers)
-        if answers:
-            await message.reply(
-                content=rendered.content, embeds=rendered.embeds, mention_author=False
+        answers = await asyncio.to_thread(lib.ask, question[:MAX_QUESTION], limit=ASKED)
+        shown, rest = answers[: render.MAX_ANSWERS], answers[render.MAX_ANSWERS :]
+        rendered = render.answers_message(question[:MAX_QUESTION], shown)
+        view = views.answer_view(shown, rest)
+        if not shown:
+            view = await source_requests.offer(
+                lib,
+                question[:MAX_QUESTION],
+                guild_id=cast(discord.Guild, message.guild).id,
+                asker_id=message.author.id,
+                channel_id=message.channel.id,
+                message=message,
             )
-            return
-        view = await source_requests.offer(
-            lib,
-            question[:MAX_QUESTION],
-            guild_id=cast(discord.Guild, message.guild).id,
-            asker_id=message.author.id,
-            channel_id=message.channel.id,
-            message=message,
-        )
         await message.reply(
-            content=rendered.content, embeds=rendered.embeds, mention_author=False, view=view
+            content=rendered.content,
+            embeds=rendered.embeds,
+            view=view if view is not None else discord.utils.MISSING,
+            mention_author=False,
         )
 
     async def _reply(self, message: discord.Message, text: str) -> None:
@@ -186,5 +204,6 @@ def _cooldown(retry_after: float) -> app_commands.CommandOnCooldown:
 
 
 async def setup(bot: commands.Bot) -> None:
-    """Add the ask cog."""
+    """Add the ask cog, and the answer buttons that keep working after a restart."""
+    bot.add_dynamic_items(*views.DYNAMIC_ITEMS)
     await bot.add_cog(Ask(cast("ClaimBot", bot)))

@@ -17,7 +17,7 @@ from bot.checks import ingest_cooldown, ingest_permission
 from bot.cogs._common import added_by, library
 from bot.library import after_ingest
 from claims_db.errors import InputTooLarge
-from claims_db.models import Article, Kind
+from claims_db.models import Added, Kind
 from claims_db.text import SUPPORTED_SUFFIXES
 
 if TYPE_CHECKING:
@@ -105,49 +105,55 @@ class Ingest(commands.Cog):
         who = added_by(interaction.user)
         if url is not None:
             await interaction.edit_original_response(content=render.fetching(url.strip()))
-            article = await lib.add_url(
+            added = await lib.ingest_url(
                 url.strip(),
                 added_by=who,
                 allow_private=self.bot.settings.allow_private_urls,
                 session=self.bot.session,
             )
         elif file is not None:
-            article = await self._add_file(interaction, lib, file, who)
+            added = await self._add_file(interaction, lib, file, who)
         else:
             await interaction.edit_original_response(
                 content=render.progress("Extracting statements…")
             )
-            article = await asyncio.to_thread(
-                lib.add_text, cast(str, text), title=title.strip() if title else None, added_by=who
+            added = await asyncio.to_thread(
+                lib.ingest_text,
+                cast(str, text),
+                title=title.strip() if title else None,
+                added_by=who,
             )
         log.info(
-            "guild %s: user %s added article %s",
+            "guild %s: user %s %s article %s",
             interaction.guild_id,
             interaction.user.id,
-            article.id,
+            "added" if added.is_new else "re-sent known",
+            added.article.id,
         )
-        after_ingest(self.bot, cast(int, interaction.guild_id))
-        await self._summarise(interaction, lib, article)
+        if added.is_new:
+            after_ingest(self.bot, cast(int, interaction.guild_id))
+        await self._summarise(interaction, lib, added)
 
     async def _add_file(
         self, interaction: discord.Interaction, lib: Library, file: discord.Attachment, who: str
-    ) -> Article:
+    ) -> Added:
         await interaction.edit_original_response(content=render.progress("Reading the file…"))
         data = await file.read()
         limit = self.bot.settings.max_attachment_bytes
         if len(data) > limit:  # the announced size is the uploader's word
             raise InputTooLarge(f"That file is larger than {limit // 1000} KB.")
         await interaction.edit_original_response(content=render.progress("Extracting statements…"))
-        return await asyncio.to_thread(lib.add_bytes, data, filename=file.filename, added_by=who)
+        return await asyncio.to_thread(lib.ingest_bytes, data, filename=file.filename, added_by=who)
 
     async def _summarise(
-        self, interaction: discord.Interaction, lib: Library, article: Article
+        self, interaction: discord.Interaction, lib: Library, added: Added
     ) -> None:
+        article = added.article
         statements = await asyncio.to_thread(lib.statements, article.id)
         found = Counter(statement.kind for statement in statements)
         counts = {kind: found.get(kind, 0) for kind in Kind}
         speakers = main_speakers([statement.speaker for statement in statements])
-        summary = render.ingest_summary(article, counts, speakers)
+        summary = render.ingest_summary(article, counts, speakers, is_new=added.is_new)
         await interaction.edit_original_response(content=summary.content, embeds=summary.embeds)
 
 

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import errors, render, source_requests
+from bot import errors, render, source_requests, views
 from bot.checks import ask_cooldown
 from bot.cogs._common import guild_id, library, send
 
@@ -48,10 +48,11 @@ class Sources(commands.Cog):
         log.debug("find sources for %r", text)
         await interaction.response.defer(ephemeral=True, thinking=True)
         lib = await library(interaction)
-        answers = await asyncio.to_thread(lib.ask, text[:MAX_CHECKED], limit=render.MAX_ANSWERS)
-        rendered = render.sources_message(message.jump_url, answers)
-        view = None
-        if not answers:
+        answers = await asyncio.to_thread(lib.ask, text[:MAX_CHECKED], limit=2 * render.MAX_ANSWERS)
+        shown, rest = answers[: render.MAX_ANSWERS], answers[render.MAX_ANSWERS :]
+        rendered = render.sources_message(message.jump_url, shown)
+        view = views.answer_view(shown, rest)
+        if not shown:
             view = await source_requests.offer(
                 lib,
                 text[:MAX_CHECKED],

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import render
-from claims_db.models import Article, Kind, Speaker, Statement
+from claims_db.models import Answer, Article, Kind, Speaker, Statement
 
 LIVE_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>|</[^>]+:\d+>")
 MASKED_LINK = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(")
@@ -176,24 +176,32 @@ def test_markdown_in_a_quote_is_escaped() -> None:
 def test_masked_links_in_article_text_are_broken() -> None:
     text = "[Official statement](https://evil.example) and [again](https://evil.example)"
     embed = render.answer_embed(make_answer(text))
-    assert not MASKED_LINK.search(embed.description or "")
+    assert links_in(embed.description or "") == ["https://news.example/noem-fema"]
 
 
-def test_answer_shows_words_speaker_role_kind_source_and_citation() -> None:
+def test_answer_is_one_compact_embed_of_speaker_words_and_source() -> None:
     embed = render.answer_embed(make_answer(also_in=2))
     fields = {item.name: item.value or "" for item in embed.fields}
-    assert "We will rebuild FEMA from the ground up." in (embed.description or "")
+    description = embed.description or ""
+    assert description.startswith("“We will rebuild FEMA from the ground up.”")
     assert embed.author.name == "Kristi Noem, Secretary of Homeland Security"
-    assert embed.title == "Quote"
+    assert embed.title == "Noem vows to overhaul FEMA"
     assert embed.url == "https://news.example/noem-fema"
-    assert "[Noem vows to overhaul FEMA](https://news.example/noem-fema)" in fields["Article"]
-    assert "Example News · 2025-03-02" in fields["Article"]
-    assert fields["Match"] == "87%"
-    assert fields["Reported in"] == (
-        "3 articles: [Other 0](https://news.example/other-0) · Other 1"
+    assert description.endswith(
+        "Example News · 2025-03-02 · [news.example](https://news.example/noem-fema)"
     )
-    assert "“We will rebuild FEMA from the ground up.” — Kristi Noem" in fields["Cite"]
-    assert "https://news.example/noem-fema" in fields["Cite"]
+    assert fields == {
+        "Reported in": "3 articles: [Other 0](https://news.example/other-0) · Other 1"
+    }
+    assert not embed.footer.text  # no score, no id: nothing a reader has to skip
+
+
+def test_citation_of_a_quote_is_copy_ready() -> None:
+    cite = render.citation(make_answer())
+    assert cite == (
+        "“We will rebuild FEMA from the ground up.” — Kristi Noem, Example News, 2025-03-02, "
+        "https://news.example/noem-fema"
+    )
 
 
 def test_a_short_statement_is_shown_in_its_sentence_safely() -> None:
@@ -220,19 +228,34 @@ def test_contradiction_is_flagged() -> None:
     assert render.CONTRADICTS in (embed.description or "")
 
 
-def test_kinds_are_labelled() -> None:
-    assert render.answer_embed(make_answer(kind=Kind.INDIRECT)).title == "Reported statement"
+def test_no_title_names_the_statement_kind() -> None:
+    for kind in Kind:
+        title = render.answer_embed(make_answer(kind=kind)).title
+        assert title == "Noem vows to overhaul FEMA"
     claim = render.answer_embed(make_answer(kind=Kind.CLAIM, speaker=None))
-    assert claim.title is not None and claim.title.startswith("Claim")
     assert claim.author.name == "Example News"
+    assert not (claim.description or "").startswith("“")
+
+
+def test_reported_speech_is_not_put_in_quotation_marks() -> None:
+    answer = make_answer("all officers will wear cameras", kind=Kind.INDIRECT)
+    description = render.answer_embed(answer).description or ""
+    assert description.startswith("Noem said that all officers will wear cameras\n")
+    assert "“" not in description
+    assert render.citation(answer) == (
+        "Kristi Noem said that all officers will wear cameras — reported by Example News, "
+        "2025-03-02, https://news.example/noem-fema"
+    )
 
 
 def test_a_huge_quote_is_cut_with_an_ellipsis_and_keeps_the_link() -> None:
     message = render.answers_message("fema", [make_answer("word " * 3000)] * 3)
     assert render.message_fits(message)
     for embed in message.embeds:
-        assert (embed.description or "").rstrip("”").endswith(render.ELLIPSIS)
+        words = (embed.description or "").split("\n")[0]
+        assert words.rstrip("”").endswith(render.ELLIPSIS)
         assert embed.url == "https://news.example/noem-fema"
+        assert "(https://news.example/noem-fema)" in (embed.description or "")
 
 
 def test_nothing_found_is_honest_and_says_how_to_add_articles() -> None:
@@ -271,11 +294,126 @@ def test_article_text_cannot_forge_fields_or_links_of_the_bot() -> None:
         title="Real title](https://evil.example) [Official",
     )
     embed = render.answer_embed(answer)
-    fields = {item.name: item.value or "" for item in embed.fields}
-    assert list(fields) == ["Article", "Match", "Cite"]
+    assert embed.fields == []
     description = embed.description or ""
     assert "**Article**" not in description and "**Match**" not in description
-    assert not MASKED_LINK.search(description)
+    assert links_in(description) == ["https://news.example/noem-fema"]
     assert embed.author.url is None  # author names are plain text in Discord: no link can form
-    link_targets = re.findall(r"(?<!\\)\]\(([^)]*)\)", fields["Article"])
-    assert link_targets == ["https://news.example/noem-fema"]
+
+
+def _maximal(size: int) -> st.SearchStrategy[str]:
+    """Text of exactly ``size`` characters, hostile ones included, repeated from a seed."""
+    seed = st.text(alphabet="ab @<>*_[]()`\n“”", min_size=1, max_size=30)
+    return seed.map(lambda part: (part * size)[:size])
+
+
+LONG = _maximal(9000)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    texts=st.lists(LONG, min_size=3, max_size=3),
+    name=_maximal(400),
+    title=_maximal(600),
+    kinds=st.lists(st.sampled_from(list(Kind)), min_size=3, max_size=3),
+    contradicts=st.booleans(),
+)
+def test_three_maximal_answers_stay_within_discord_limits_and_three_embeds(
+    texts: list[str], name: str, title: str, kinds: list[Kind], contradicts: bool
+) -> None:
+    found = [
+        make_answer(
+            text,
+            kind=kind,
+            speaker=name,
+            role=name,
+            title=title,
+            publisher=name,
+            url="https://news.example/" + "p" * 1900,
+            contradicts=contradicts,
+            also_in=4,
+            sentence=text + " " + text,
+        )
+        for text, kind in zip(texts, kinds, strict=True)
+    ]
+    message = render.answers_message(title, found)
+    assert len(message.embeds) == 3
+    assert_safe(message)
+    for answer in found:
+        assert len(render.cite_message(answer).content or "") <= render.CONTENT
+
+
+def _common_case() -> list[Answer]:
+    return [
+        make_answer(
+            "Closing on Saturdays hurts the families who need the library most.",
+            speaker="Miriam Castellanos",
+            role="head librarian",
+            title="Oakfield library budget cut by a third, branch hours reduced",
+            url="https://ledger.example/news/library-budget",
+            publisher="The Oakfield Ledger",
+            published="2025-03-04",
+        ),
+        make_answer(
+            "the county faced a shortfall of $3 million and had no other choice",
+            kind=Kind.INDIRECT,
+            speaker="Victor Lindqvist",
+            role="board chair",
+            title="Oakfield library budget cut by a third, branch hours reduced",
+            url="https://ledger.example/news/library-budget",
+            publisher="The Oakfield Ledger",
+            published="2025-03-04",
+        ),
+        make_answer(
+            "The library system served more than 200,000 visitors last year.",
+            kind=Kind.CLAIM,
+            speaker=None,
+            role=None,
+            title="Library visits rise again",
+            url="https://courier.example/visits",
+            publisher="Oakfield Courier",
+            published="2025-02-11",
+        ),
+    ]
+
+
+GOLDEN = """On “why are Oakfield library hours being cut?”:
+Miriam Castellanos, head librarian
+Oakfield library budget cut by a third, branch hours reduced
+“Closing on Saturdays hurts the families who need the library most.”
+The Oakfield Ledger · 2025-03-04 · ledger.example
+Victor Lindqvist, board chair
+Oakfield library budget cut by a third, branch hours reduced
+Lindqvist said that the county faced a shortfall of $3 million and had no other choice
+The Oakfield Ledger · 2025-03-04 · ledger.example
+Oakfield Courier
+Library visits rise again
+The library system served more than 200,000 visitors last year.
+Oakfield Courier · 2025-02-11 · courier.example"""
+
+
+def test_the_common_case_reads_like_this_and_stays_short() -> None:
+    message = render.answers_message("why are Oakfield library hours being cut?", _common_case())
+    shown = render.visible_text(message)
+    assert shown == GOLDEN
+    assert len(message.embeds) == 3
+    assert len(shown) <= render.VISIBLE_TARGET, len(shown)
+
+
+def test_a_quote_whose_sentence_only_attributes_it_gets_no_context() -> None:
+    answer = make_answer(
+        "This is the safest choice for everyone",
+        speaker="Dana Whitfield",
+        role="council member",
+        sentence="“This is the safest choice for everyone,” council member Dana Whitfield said "
+        "after the vote.",
+    )
+    assert [item.name for item in render.answer_embed(answer).fields] == []
+
+
+def test_a_citation_without_an_outlet_names_the_article_not_a_reporter() -> None:
+    answer = make_answer("officers will wear cameras", kind=Kind.INDIRECT, publisher=None)
+    assert render.citation(answer) == (
+        "Kristi Noem said that officers will wear cameras — reported in “Noem vows to overhaul "
+        "FEMA”, 2025-03-02, https://news.example/noem-fema"
+    )

@@ -207,3 +207,42 @@ def test_overlong_question_is_refused_with_the_limit(db: ClaimsDB) -> None:
     with pytest.raises(InputTooLarge, match="at most 4,000"):
         db.ask("why " * 2000)
     assert db.ask("why " * 900) == []  # within the limit: an honest empty answer
+
+
+def test_ingest_says_whether_the_article_was_new(db: ClaimsDB) -> None:
+    first = db.ingest_text(HARBOUR)
+    again = db.ingest_bytes(HARBOUR.encode(), filename="harbour.txt")
+    assert first.is_new and not again.is_new
+    assert again.article == first.article
+    assert db.add_text(HARBOUR) == first.article  # the old signature still returns the article
+
+
+WHITFIELDS = (
+    "School calendar vote\n\n"
+    "“Families asked for a longer break,” board chair Dana Whitfield said.\n"
+    "“Children will lose a week of summer school,” teacher Roy Whitfield said.\n"
+)
+
+
+def test_a_shared_last_name_is_ambiguous_and_a_full_name_is_not(db: ClaimsDB) -> None:
+    db.add_text(WHITFIELDS)
+    both = db.resolve_speaker("Whitfield")
+    assert both.speaker is None
+    assert {s.name for s in both.candidates} == {"Dana Whitfield", "Roy Whitfield"}
+    roy = db.resolve_speaker("Roy Whitfield").speaker
+    assert roy is not None and roy.name == "Roy Whitfield"
+    quotes = db.speaker_quotes(roy.id)
+    assert [a.statement.speaker for a in quotes] == ["Roy Whitfield"]
+    assert db.answer_for(quotes[0].statement.id).statement == quotes[0].statement
+
+
+def test_a_misspelt_name_resolves_to_the_speaker_it_resembles(db: ClaimsDB) -> None:
+    db.add_text(WHITFIELDS)
+    found = db.resolve_speaker("Roy Whitfeld")
+    assert found.speaker is not None and found.speaker.name == "Roy Whitfield"
+    assert db.resolve_speaker("Zebulon Quartermaine").candidates == ()
+
+
+def test_answer_for_a_removed_statement_says_it_is_gone(db: ClaimsDB) -> None:
+    with pytest.raises(NotFound):
+        db.answer_for("0000000000000000")

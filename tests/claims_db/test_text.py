@@ -399,3 +399,80 @@ def test_normalise_for_hash_applies_nfkc() -> None:
 
 def test_normalise_for_hash_keeps_different_words_different() -> None:
     assert normalise_for_hash("She said yes.") != normalise_for_hash("She said no.")
+
+
+_PROSE = "".join(
+    f"<p>The Exampleton town council voted on Tuesday to approve budget item {n} for the "
+    f"coming year, and the mayor said vote {n} ended a long and difficult debate.</p>"
+    for n in range(3)
+)
+
+
+def _page(head: str = "", body_start: str = "", footer: str = "") -> str:
+    return (
+        f"<html><head><title>Budget passes</title>{head}</head><body><article>"
+        f"<h1>Budget passes</h1>{body_start}{_PROSE}</article>{footer}</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("html", "published"),
+    [
+        (_page(footer="<footer>© 2019 Example Media</footer>"), None),
+        (_page(footer="<footer>Updated March 3, 2021</footer>"), None),
+        (_page(head="<link rel='canonical' href='https://n.example/2018/02/03/budget'>"), None),
+        (
+            _page(head="<meta property='article:published_time' content='2025-03-04T09:00Z'>"),
+            "2025-03-04",
+        ),
+        (
+            _page(
+                head='<script type="application/ld+json">{"@type": "NewsArticle", '
+                '"datePublished": "2024-05-06"}</script>'
+            ),
+            "2024-05-06",
+        ),
+        (_page(body_start="<time datetime='2023-07-08'>July 8</time>"), "2023-07-08"),
+        (
+            _page(body_start="<p>EXAMPLETON, Jan. 26, 2026 — The council met again.</p>"),
+            "2026-01-26",
+        ),
+    ],
+    ids=["copyright", "updated-in-footer", "date-in-link", "meta", "json-ld", "time", "dateline"],
+)
+def test_only_a_date_the_page_states_is_its_publication_date(
+    html: str, published: str | None
+) -> None:
+    assert document_from_html(html).published == published
+
+
+def test_an_uploaded_page_keeps_its_canonical_link() -> None:
+    html = _page(head="<link rel='canonical' href='https://n.example/budget'>")
+    assert document_from_html(html).url == "https://n.example/budget"
+    og = _page(head="<meta property='og:url' content='https://n.example/og'>")
+    assert document_from_html(og).url == "https://n.example/og"
+    assert document_from_html(html, url="https://fetched.example/x").url == (
+        "https://fetched.example/x"
+    )
+
+
+@pytest.mark.parametrize(
+    ("html", "reason"),
+    [
+        (
+            "<html><body><main>"
+            + "".join(f"<p><a href='/{i}'>Headline number {i} about town</a></p>" for i in range(9))
+            + "</main></body></html>",
+            "front page",
+        ),
+        (
+            "<html><body><article><h1>Vote</h1><p>The board met on Monday.</p>"
+            "<p>Subscribe to keep reading. Already a subscriber? Sign in.</p></article></body></html>",
+            "paywall",
+        ),
+    ],
+    ids=["front-page", "paywall-stub"],
+)
+def test_a_page_without_an_article_is_refused_with_the_reason(html: str, reason: str) -> None:
+    with pytest.raises(EmptyInput, match=reason):
+        document_from_html(html)

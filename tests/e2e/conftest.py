@@ -80,7 +80,7 @@ async def start_bot(
     """Start claimbot (from `create_bot()`) against the fake; extra keyword args set env vars."""
     started: list[tuple[discord.Client, asyncio.Task[None]]] = []
 
-    async def start(**env: str) -> discord.Client:
+    async def start(**env: str | None) -> discord.Client:
         from bot import create_bot  # noqa: PLC0415 - the bot package may still be landing
 
         settings = {
@@ -93,7 +93,10 @@ async def start_bot(
             **env,
         }
         for key, value in settings.items():
-            monkeypatch.setenv(key, value)
+            if value is None:  # None: the variable is not set at all
+                monkeypatch.delenv(key, raising=False)
+            else:
+                monkeypatch.setenv(key, value)
         bot = create_bot()
         # Only shortens discord.py's wait for late GUILD_CREATEs (a Client option, default 2 s).
         bot._connection.guild_ready_timeout = 0.05

@@ -68,15 +68,22 @@ async def test_paging_buttons_move_between_pages(fake: FakeDiscord, bot: discord
     assert "2 / " in second and second != first
 
 
-async def test_paging_buttons_refuse_another_member(fake: FakeDiscord, bot: discord.Client) -> None:
+async def test_anyone_may_page_a_public_list_and_sees_the_page_privately(
+    fake: FakeDiscord, bot: discord.Client
+) -> None:
     rec = await _paged_quotes(fake)
     msg = rec.followups[0]
     before = message_text(msg)
     click = await fake.click(msg, str(_button(msg, "Next")["custom_id"]), fake.other)
     await click.wait_response()
     assert click.is_ephemeral()
-    assert "Only the person who ran the command" in click.text()
-    assert message_text(fake.messages[msg["id"]]) == before
+    assert "2 / 2" in click.text() and "Statements by Kristi Noem" in click.text()
+    assert message_text(fake.messages[msg["id"]]) == before  # the public list did not move
+    mine = click.original
+    assert mine is not None
+    back = await fake.click(mine, str(_button(mine, "Previous")["custom_id"]), fake.other)
+    assert (await back.wait_response())["type"] == 7  # their private copy turns in place
+    assert "1 / 2" in message_text(fake.messages[mine["id"]])
 
 
 async def test_paging_buttons_are_disabled_on_timeout(

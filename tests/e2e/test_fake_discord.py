@@ -12,6 +12,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 from fake_discord import (
+    EPHEMERAL,
     FakeDiscord,
     FakeFile,
     buttons,
@@ -57,6 +58,17 @@ def _tiny_bot(*, intents: discord.Intents | None = None) -> commands.Bot:
         data = await file.read()
         await interaction.followup.send(f"{file.filename}: {len(data)} bytes")
         await interaction.edit_original_response(content=f"read {data.decode()[:20]}")
+
+    @bot.tree.command(description="Defer in public, then follow up 'ephemerally'")
+    async def leak(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True)
+        await interaction.followup.send("a refusal", ephemeral=True)
+
+    @bot.tree.command(description="Defer in public, delete the thinking, then refuse privately")
+    async def refuse(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True)
+        await interaction.delete_original_response()
+        await interaction.followup.send("a refusal", ephemeral=True)
 
     @bot.tree.command(description="Pick a fruit")
     @app_commands.describe(fruit="A fruit")
@@ -249,3 +261,24 @@ async def test_loopback_guard_refuses_other_addresses(off_loopback: list[str]) -
         with pytest.raises(aiohttp.ClientError):
             await session.get("http://10.0.0.1/", timeout=aiohttp.ClientTimeout(total=5))
     assert off_loopback == ["10.0.0.1"]
+
+
+async def test_a_followup_keeps_the_visibility_of_its_defer(
+    tiny: tuple[FakeDiscord, commands.Bot],
+) -> None:
+    """Like Discord: the first followup replaces the "thinking…" message, flags and all."""
+    fake, _ = tiny
+    rec = await fake.slash(fake.guilds[0], fake.member, "leak")
+    (message,) = await rec.wait_followups(1)
+    assert message["id"] == rec.original_id
+    assert not message["flags"] & EPHEMERAL  # the ephemeral flag was ignored
+
+
+async def test_deleting_the_thinking_message_lets_the_followup_be_ephemeral(
+    tiny: tuple[FakeDiscord, commands.Bot],
+) -> None:
+    fake, _ = tiny
+    rec = await fake.slash(fake.guilds[0], fake.member, "refuse")
+    (message,) = await rec.wait_followups(1)
+    assert rec.original is None
+    assert message["flags"] & EPHEMERAL
