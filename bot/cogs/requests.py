@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import source_requests
+from bot import render, source_requests, views
 from bot.checks import ingest_permission
 from bot.cogs._common import library
 from bot.library import INGESTED_EVENT
@@ -115,9 +115,11 @@ class Requests(commands.Cog):
                 fail_if_not_exists=False,  # the original message was deleted: post plainly
             )
         try:
+            view = views.answer_view(delivery.answers[: render.MAX_ANSWERS], [])
             sent = await channel.send(
                 content=rendered.content or "",
                 embeds=rendered.embeds,
+                view=view if view is not None else discord.utils.MISSING,
                 reference=reference,  # type: ignore[arg-type]
                 mention_author=False,
             )

@@ -72,6 +72,7 @@ async def test_request_vote_ingest_and_the_answer_arrives_as_a_reply(
     text = message_text(answer)
     assert ANSWER_WORDS in text and "Sources arrived" in text
     assert answer["channel_id"] == fake.guilds[0].channel_id
+    assert any("Cite" in (b.get("label") or "") for b in buttons(answer))  # like any answer
     assert "No open source requests" in await _requests(fake)
 
 
