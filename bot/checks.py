@@ -165,7 +165,14 @@ def ask_cooldown(interaction: discord.Interaction) -> bool:
 
 def ingest_cooldown(interaction: discord.Interaction) -> bool:
     """Refuse an ingest when the member added too many articles too quickly."""
-    bucket, retry_after = _bot(interaction).ingest_cooldowns.hit(interaction.user.id)
+    bot = _bot(interaction)
+    config = server_config(bot, interaction.guild_id)
+    bucket, retry_after = bot.ingest_cooldowns.hit(
+        interaction.user.id,
+        scope=interaction.guild_id,
+        rate=config.ingest_cooldown_rate,
+        per=config.ingest_cooldown_seconds,
+    )
     if retry_after:
         raise app_commands.CommandOnCooldown(bucket, retry_after)
     return True

@@ -8,7 +8,7 @@ from typing import Any, Final
 from claims_db.errors import ClaimsError
 
 MAX_ROLE: Final = 100
-ASK_RATE: Final = (1, 100)  # questions per window
+ASK_RATE: Final = (1, 100)  # questions (or articles) per window
 ASK_SECONDS: Final = (1.0, 3600.0)
 EXPIRY_DAYS: Final = (1.0, 365.0)
 
@@ -24,6 +24,8 @@ class ServerConfig:
     ingest_role: str | None = None  # role name or id allowed to add articles
     ask_cooldown_rate: int | None = None  # questions one member may ask per window
     ask_cooldown_seconds: float | None = None  # that window
+    ingest_cooldown_rate: int | None = None  # articles one member may add per window
+    ingest_cooldown_seconds: float | None = None  # that window
     seed: bool | None = None  # whether the seed articles are in the library
     request_expiry_days: float | None = None  # days a source request stays open
 
@@ -43,6 +45,8 @@ class ServerConfig:
             raise InvalidSetting("The ingest role must be a role name or id.")
         _in_range("questions per window", self.ask_cooldown_rate, ASK_RATE)
         _in_range("question window (seconds)", self.ask_cooldown_seconds, ASK_SECONDS)
+        _in_range("articles per window", self.ingest_cooldown_rate, ASK_RATE)
+        _in_range("article window (seconds)", self.ingest_cooldown_seconds, ASK_SECONDS)
         _in_range("request expiry (days)", self.request_expiry_days, EXPIRY_DAYS)
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,6 +26,8 @@ RESETTABLE = {
     "ingest_role": "ingest role",
     "ask_cooldown_rate": "questions per window",
     "ask_cooldown_seconds": "question window",
+    "ingest_cooldown_rate": "articles per window",
+    "ingest_cooldown_seconds": "article window",
     "request_expiry_days": "request expiry",
 }
 
@@ -58,6 +60,12 @@ def config_message(
         f"{shown(config.ask_cooldown_seconds, settings.ask_cooldown_seconds, ' s')}",
         inline=False,
     )
+    embed.add_field(
+        name="Articles per member",
+        value=f"{shown(config.ingest_cooldown_rate, settings.ingest_cooldown_rate)} per "
+        f"{shown(config.ingest_cooldown_seconds, settings.ingest_cooldown_seconds, ' s')}",
+        inline=False,
+    )
     seed = {None: "as the operator set it (default)", True: "loaded", False: "not loaded"}
     embed.add_field(name="Seed articles", value=seed[config.seed], inline=False)
     embed.add_field(
@@ -84,6 +92,8 @@ class Config(commands.Cog):
         ingest_role="The role whose members may add articles (instead of Manage Messages).",
         questions_per_window="How many questions one member may ask per window.",
         question_window_seconds="The window of that limit, in seconds.",
+        articles_per_window="How many articles one member may add per window.",
+        article_window_seconds="The window of that limit, in seconds.",
         seed="Whether the bundled seed articles are in this server's library.",
         request_expiry_days="Days a source request stays open before it is purged.",
         reset="Put one setting back to the bot's default.",
@@ -100,6 +110,8 @@ class Config(commands.Cog):
         ingest_role: discord.Role | None = None,
         questions_per_window: app_commands.Range[int, 1, 100] | None = None,
         question_window_seconds: app_commands.Range[float, 1, 3600] | None = None,
+        articles_per_window: app_commands.Range[int, 1, 100] | None = None,
+        article_window_seconds: app_commands.Range[float, 1, 3600] | None = None,
         seed: bool | None = None,
         request_expiry_days: app_commands.Range[float, 1, 365] | None = None,
         reset: app_commands.Choice[str] | None = None,
@@ -112,6 +124,10 @@ class Config(commands.Cog):
             changes["ask_cooldown_rate"] = questions_per_window
         if question_window_seconds is not None:
             changes["ask_cooldown_seconds"] = float(question_window_seconds)
+        if articles_per_window is not None:
+            changes["ingest_cooldown_rate"] = articles_per_window
+        if article_window_seconds is not None:
+            changes["ingest_cooldown_seconds"] = float(article_window_seconds)
         if seed is not None:
             changes["seed"] = seed
         if request_expiry_days is not None:

@@ -79,3 +79,16 @@ async def test_the_question_limit_is_the_servers_choice(
     assert "going a bit fast" not in await _ask(fake, guild=1)
     await _config(fake, {"reset": "ask_cooldown_rate"})
     assert "going a bit fast" not in await _ask(fake)
+
+
+async def test_the_article_limit_is_the_servers_choice(
+    fake: FakeDiscord, bot: discord.Client
+) -> None:
+    await _config(fake, {"articles_per_window": 1, "article_window_seconds": 600})
+    g = fake.guilds[0]
+    first = await fake.slash(g, fake.admin, "ingest", {"text": articles.COUNCIL})
+    await first.wait_text(lambda t: "Added" in t)
+    second = await fake.slash(g, fake.admin, "ingest", {"text": articles.WATER})
+    assert "going a bit fast" in await second.wait_done()
+    other = await fake.slash(fake.guilds[1], fake.admin, "ingest", {"text": articles.WATER})
+    assert "Added" in await other.wait_text(lambda t: "Added" in t or "fast" in t)
