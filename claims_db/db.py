@@ -579,11 +579,11 @@ class ClaimsDB:
                 self._add_seeds(Path(folder))
             elif wanted is False:
                 seeded = [a.id for a in self._articles.values() if a.source is SourceKind.SEED]
+                for article_id in seeded:
+                    self.remove_article(article_id)
                 if seeded:
-                    self._forget(*seeded)
                     log.info("removed %d seed article(s)", len(seeded))
-            self._store.put_server_config(updated.to_dict())
-            self._store.commit()
+            self._store.save_server_config(updated.to_dict())
             self._config = updated
             return updated
 

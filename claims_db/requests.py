@@ -97,15 +97,19 @@ class Delivery:
 
 
 class RequestStore(Protocol):
-    """The storage a request book needs (the library store provides it)."""
+    """The storage a request book needs (the library store provides it).
+
+    These writes are independent of the article write cycle: ``save_*`` and ``delete_*``
+    are durable when they return; ``stage_*`` may wait for the next write of the library.
+    """
 
     def source_requests(self) -> list[SourceRequest]: ...
 
-    def put_source_requests(self, requests: Iterable[SourceRequest]) -> None: ...
+    def stage_source_requests(self, requests: Iterable[SourceRequest]) -> None: ...
+
+    def save_source_requests(self, requests: Iterable[SourceRequest]) -> None: ...
 
     def delete_source_requests(self, request_ids: Iterable[str]) -> None: ...
-
-    def commit(self) -> None: ...
 
 
 AskFn = Callable[[str], Sequence[Answer]]
@@ -197,8 +201,8 @@ class RequestBook:
             for old in dropped:
                 del self._requests[old.id]
             if dropped:
-                self._store.delete_source_requests(r.id for r in dropped)
-            self._store.put_source_requests([request])
+                self._store.delete_source_requests([r.id for r in dropped])
+            self._store.stage_source_requests([request])
         return request
 
     def open(
@@ -307,11 +311,9 @@ class RequestBook:
             for request_id in gone:
                 del self._requests[request_id]
             self._store.delete_source_requests(gone)
-            self._store.commit()
         log.info("purged %d expired request(s)", len(gone))
         return len(gone)
 
     def _save(self, request: SourceRequest) -> None:
         self._requests[request.id] = request
-        self._store.put_source_requests([request])
-        self._store.commit()
+        self._store.save_source_requests([request])

@@ -234,8 +234,8 @@ class Store:
         """Return every stored source request (drafts, open and answered)."""
         return self._records(_REQUESTS, _request_from)
 
-    def put_source_requests(self, requests: Iterable[SourceRequest]) -> None:
-        """Stage new or updated source requests."""
+    def stage_source_requests(self, requests: Iterable[SourceRequest]) -> None:
+        """Keep new or updated requests in memory; the next write of the library saves them."""
         for request in requests:
             doc = _request_to(request)
             doc_id = self._request_doc_ids.get(request.id)
@@ -245,14 +245,19 @@ class Store:
                 self._raw_table(_REQUESTS)[str(doc_id)] = doc
         self._dirty = True
 
+    def save_source_requests(self, requests: Iterable[SourceRequest]) -> None:
+        """Store new or updated requests durably now."""
+        self.stage_source_requests(requests)
+        self.commit()
+
     def delete_source_requests(self, request_ids: Iterable[str]) -> None:
-        """Stage the removal of source requests (unknown ids are ignored)."""
+        """Delete requests durably now (unknown ids are ignored)."""
         table = self._raw_table(_REQUESTS)
         for request_id in request_ids:
             doc_id = self._request_doc_ids.pop(request_id, None)
             if doc_id is not None:
                 table.pop(str(doc_id), None)
-        self._dirty = True
+        self.commit()
 
     def server_config(self) -> dict[str, Any]:
         """Return the server's stored configuration (empty when nothing was set)."""
@@ -261,10 +266,10 @@ class Store:
             raise CorruptLibrary(f"The library {self.path} holds a damaged configuration record.")
         return dict(doc or {})
 
-    def put_server_config(self, config: dict[str, Any]) -> None:
-        """Stage the server's whole configuration (JSON values only)."""
+    def save_server_config(self, config: dict[str, Any]) -> None:
+        """Store the server's whole configuration (JSON values only) durably now."""
         self._raw_table(_CONFIG)[_CONFIG_DOC] = dict(config)
-        self._dirty = True
+        self.commit()
 
     def _raw_table(self, name: str) -> dict[str, Any]:
         data = self._storage.read()
