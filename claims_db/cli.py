@@ -20,6 +20,7 @@ import platformdirs
 from claims_db import text as text_mod
 from claims_db.db import ClaimsDB, IngestReport
 from claims_db.errors import ClaimsError
+from claims_db.identity import kind_of
 from claims_db.models import Answer, Article, ExtractedStatement, Kind, Statement
 
 log = logging.getLogger(__name__)
@@ -233,7 +234,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
                         "name": sp.name,
                         "aliases": list(sp.aliases),
                         "roles": list(sp.roles),
-                        "kind": sp.kind.value,
+                        "kind": kind_of(sp.name, sp.kind).value,
                     }
                     for sp in extraction.speakers
                 ],

@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import logging
 import os
-import re
 import sys
 import threading
 import time
@@ -20,12 +19,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 from rapidfuzz import fuzz
 
+from claims_db import identity
 from claims_db import text as text_mod
 from claims_db.errors import ClaimsError, InputTooLarge, NotFound, UnsupportedFile
 from claims_db.extract import EXTRACTOR_VERSION, extract
 from claims_db.models import (
     Added,
     Answer,
+    Appearance,
     Article,
     Document,
     ExtractedSpeaker,
@@ -86,39 +87,7 @@ def _short_hash(*parts: str) -> str:
 
 
 def _name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
-_INITIAL = re.compile(r"[^\W\d_]\.?")
-_INITIALLED = "\x00"  # marks the key of a name with its middle initials left out
-
-
-def _lookup_keys(name: str) -> list[str]:
-    """Return the keys under which a stored speaker may already hold ``name``.
-
-    "Donald J. Trump" is "Donald Trump" written with a middle initial, so each finds the
-    other. Two names that both carry initials must agree on them: "George W. Bush" is not
-    "George H. W. Bush".
-    """
-    key = _name_key(name)
-    bare = _without_initials(key)
-    if bare is not None:
-        return [key, bare]
-    return [key, _INITIALLED + key]
-
-
-def _stored_keys(name: str) -> list[str]:
-    """Return the keys to remember a stored speaker's ``name`` by (see ``_lookup_keys``)."""
-    key = _name_key(name)
-    bare = _without_initials(key)
-    return [key] if bare is None else [key, _INITIALLED + bare]
-
-
-def _without_initials(key: str) -> str | None:
-    """Return a name key without its middle initials, or None when it has none."""
-    words = key.split()
-    kept = [words[0], *(w for w in words[1:-1] if not _INITIAL.fullmatch(w)), words[-1]]
-    return " ".join(kept) if len(words) > 2 and len(kept) < len(words) else None
+    return identity.name_key(name)
 
 
 def _now() -> str:
@@ -179,9 +148,8 @@ class ClaimsDB:
         self._speaker_counts: Counter[str] = Counter(
             s.speaker_id for s in self._statements.values() if s.speaker_id
         )
-        self._speaker_keys: dict[str, str] = {}
-        for sp in self._speakers.values():
-            self._remember_speaker_keys(sp)
+        self._directory = identity.Directory()
+        self._directory.rebuild((sp.id, _identity(sp)) for sp in self._speakers.values())
         self._index = SearchIndex()
         self._index.add(self._statements.values(), self._speakers.values())
         # Questions nothing answered yet, asked again after each ingest (claims_db.requests).
@@ -371,7 +339,7 @@ class ClaimsDB:
         text = article.text
         quoted = {st.speaker for st in extraction.statements if st.speaker}
         speaker_ids, changed = self._merge_speakers(
-            sp for sp in extraction.speakers if sp.name in quoted
+            (sp for sp in extraction.speakers if sp.name in quoted), article_id=article.id
         )
         statements = [
             Statement(
@@ -413,7 +381,7 @@ class ClaimsDB:
         inside a swap finishes it first), and the file is written in paced batches, so an
         interrupted run leaves every article either as it was or re-extracted, and running
         it again finishes the rest. A speaker quoted in articles of several batches keeps
-        the aliases and roles the older extraction gave it.
+        the aliases and roles its other articles gave it, and takes this article's anew.
         """
         report = IngestReport()
         with self._lock:
@@ -423,7 +391,9 @@ class ClaimsDB:
                     for a in self._articles.values()
                     if everything or a.extractor_version < EXTRACTOR_VERSION
                 ),
-                key=lambda a: (a.added_at, a.id),
+                # Library order (stable within a second): a surname alone joins only a
+                # person already named in full, so articles must come back as they came.
+                key=lambda a: a.added_at,
             )
         pacer = _CommitPacer()
         pending: list[Article] = []
@@ -477,46 +447,48 @@ class ClaimsDB:
             raise
 
     def _merge_speakers(
-        self, extracted: Iterable[ExtractedSpeaker]
+        self, extracted: Iterable[ExtractedSpeaker], *, article_id: str
     ) -> tuple[dict[str, str], list[Speaker]]:
-        """Map each extracted name to a stored speaker id, merging aliases and roles."""
+        """Map each speaker of one article to a stored speaker id (see ``claims_db.identity``).
+
+        A compatible name joins the stored speaker, which gains this article's aliases and
+        roles as an appearance; anything else (an ambiguous surname, a description such as
+        "the president of the club") becomes a speaker of its own, scoped to the article
+        when its plain id is taken.
+        """
         ids: dict[str, str] = {}
         changed: list[Speaker] = []
         for ex in extracted:
-            names = [ex.name, *(a for a in ex.aliases if len(a.split()) >= 2)]
-            keys = [key for name in names for key in _lookup_keys(name)]
-            sid = next((self._speaker_keys[k] for k in keys if k in self._speaker_keys), None)
+            kind = identity.kind_of(ex.name, ex.kind)
+            found = identity.identity_of((ex.name, *ex.aliases), kind)
+            sid, ambiguous = self._directory.find(found) if found.is_named else (None, False)
+            if ambiguous:
+                log.debug("speaker %r matches several in the library; kept apart", ex.name)
+            appearance = Appearance(
+                article_id=article_id,
+                aliases=_unique((ex.name, *ex.aliases)),
+                roles=_unique(ex.roles),
+            )
             if sid is None:
-                speaker = Speaker(
-                    id=_short_hash("speaker", _name_key(ex.name)),
-                    name=ex.name,
-                    aliases=_unique((ex.name, *ex.aliases)),
-                    roles=_unique(ex.roles),
-                    kind=ex.kind,
-                )
+                sid = _short_hash("speaker", _name_key(ex.name))
+                if sid in self._speakers or not found.is_named:
+                    sid = _short_hash("speaker", _name_key(ex.name), article_id)
+                speaker = _with_appearances(Speaker(id=sid, name=ex.name, kind=kind), (appearance,))
             else:
+                # Adding to what the speaker had keeps an ingest linear in the articles a
+                # frequent speaker appears in; _forget recomputes when articles go.
                 old = self._speakers[sid]
-                speaker = Speaker(
-                    id=sid,
-                    name=old.name,
-                    aliases=_unique((*old.aliases, ex.name, *ex.aliases)),
-                    roles=_unique((*old.roles, *ex.roles)),
-                    kind=old.kind,
+                speaker = replace(
+                    old,
+                    appearances=(*old.appearances, appearance),
+                    aliases=_unique((*old.aliases, *appearance.aliases)),
+                    roles=_unique((*old.roles, *appearance.roles)),
                 )
-                if speaker == old:
-                    ids[ex.name] = sid
-                    continue
-            ids[ex.name] = speaker.id
-            self._speakers[speaker.id] = speaker
-            self._remember_speaker_keys(speaker)
+            ids[ex.name] = sid
+            self._speakers[sid] = speaker
+            self._directory.add(sid, _identity(speaker))
             changed.append(speaker)
         return ids, changed
-
-    def _remember_speaker_keys(self, speaker: Speaker) -> None:
-        names = [speaker.name, *(a for a in speaker.aliases if len(a.split()) >= 2)]
-        for name in names:
-            for key in _stored_keys(name):
-                self._speaker_keys.setdefault(key, speaker.id)
 
     def add_paths(
         self,
@@ -751,11 +723,22 @@ class ClaimsDB:
         for sp in orphans:
             del self._speaker_counts[sp]
             del self._speakers[sp]
-        if orphans:
-            gone = set(orphans)
-            self._speaker_keys = {k: v for k, v in self._speaker_keys.items() if v not in gone}
+        # Survivors lose what the forgotten articles called them, so a name or role one
+        # article gave never keeps two people together after that article is gone.
+        forgotten = set(article_ids)
+        survivors: list[Speaker] = []
+        for sp in sorted(touched - set(orphans)):
+            old = self._speakers[sp]
+            kept = tuple(a for a in old.appearances if a.article_id not in forgotten)
+            if kept != old.appearances:
+                self._speakers[sp] = _with_appearances(old, kept)
+                survivors.append(self._speakers[sp])
+        if orphans or survivors:
+            self._directory.rebuild((s.id, _identity(s)) for s in self._speakers.values())
         self._store.delete_articles(article_ids, orphans)
+        self._store.put_speakers(survivors)
         self._index.remove(statement_ids, orphans)
+        self._index.add((), survivors)
         return orphans
 
     # -- helpers -------------------------------------------------------------------
@@ -781,6 +764,20 @@ class ClaimsDB:
 def _spelling_likeness(typed_key: str, speaker: Speaker) -> float:
     """Return how closely a typed name is spelt like a speaker's name or aliases (0-100)."""
     return max(fuzz.ratio(typed_key, _name_key(n)) for n in (speaker.name, *speaker.aliases))
+
+
+def _identity(speaker: Speaker) -> identity.Identity:
+    return identity.identity_of((speaker.name, *speaker.aliases), speaker.kind)
+
+
+def _with_appearances(speaker: Speaker, appearances: tuple[Appearance, ...]) -> Speaker:
+    """Return ``speaker`` with these appearances and the aliases and roles they add up to."""
+    return replace(
+        speaker,
+        appearances=appearances,
+        aliases=_unique((speaker.name, *(a for app in appearances for a in app.aliases))),
+        roles=_unique(r for app in appearances for r in app.roles),
+    )
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

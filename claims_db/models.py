@@ -37,7 +37,9 @@ class ExtractedSpeaker:
     name: str  # canonical: first full mention, without titles
     aliases: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
-    kind: SpeakerKind = SpeakerKind.PERSON
+    # None when extraction cannot tell (no NER): the library then guesses from the name
+    # ("Harbour Trust" is an organisation) and otherwise takes a person.
+    kind: SpeakerKind | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +97,34 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Appearance:
+    """How one article names and describes a speaker."""
+
+    article_id: str | None  # None: noted by a library older than per-article records
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Speaker:
-    """A stored speaker, merged across articles."""
+    """A stored speaker, merged across articles by name (never by role).
+
+    ``aliases`` and ``roles`` are everything the library's articles call the speaker;
+    ``appearances`` says which article said what, so that a role stays with its article.
+    """
 
     id: str
     name: str
     aliases: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     kind: SpeakerKind = SpeakerKind.PERSON
+    appearances: tuple[Appearance, ...] = ()
+
+    def roles_in(self, article_id: str) -> tuple[str, ...]:
+        """Return the roles one article gives the speaker."""
+        return tuple(
+            role for app in self.appearances if app.article_id == article_id for role in app.roles
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +188,14 @@ class Answer:
 
     @property
     def role(self) -> str | None:
-        """Return the speaker's first-noted role ("White House press secretary"), if any."""
-        return self.speaker.roles[0] if self.speaker is not None and self.speaker.roles else None
+        """Return the speaker's role ("White House press secretary") as this answer's article
+        gives it, else the first role another article gave, or None."""
+        if self.speaker is None:
+            return None
+        here = self.speaker.roles_in(self.article.id)
+        if here:
+            return here[0]
+        return self.speaker.roles[0] if self.speaker.roles else None
 
 
 @dataclass(frozen=True, slots=True)

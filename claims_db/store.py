@@ -24,12 +24,14 @@ from tinydb import TinyDB, where
 from tinydb.storages import Storage
 
 from claims_db.errors import ClaimsError, CorruptLibrary, LibraryInUse
-from claims_db.models import Article, Kind, SourceKind, Speaker, SpeakerKind, Statement
+from claims_db.identity import kind_of
+from claims_db.models import Appearance, Article, Kind, SourceKind, Speaker, SpeakerKind, Statement
 from claims_db.requests import RequestStatus, SourceRequest
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+# 2: speakers carry per-article appearances (aliases and roles by article) and a kind.
+SCHEMA_VERSION = 2
 
 _META, _ARTICLES, _STATEMENTS, _SPEAKERS = "_meta", "articles", "statements", "speakers"
 # Community tables (added without a schema bump: a library without them has none yet).
@@ -173,11 +175,15 @@ class Store:
                 storage = AtomicJSONStorage(path)
                 is_new = storage.read() is None
                 db = TinyDB(storage=lambda: storage)
-                _check_schema(db, path, is_new=is_new)
+                migrated = _check_schema(db, storage, path, is_new=is_new)
                 store = cls(path, db, storage, lock)
                 store.created = is_new
                 if is_new:
                     store.commit()
+                elif migrated:
+                    _keep_backup(path, migrated)
+                    store.commit()
+                    log.info("upgraded library %s to schema %d", path, SCHEMA_VERSION)
             except BaseException:
                 lock.release()
                 raise
@@ -220,12 +226,23 @@ class Store:
     def put_speakers(self, speakers: Iterable[Speaker]) -> None:
         """Stage new or updated speakers."""
         for speaker in speakers:
-            doc = _speaker_to(speaker)
             doc_id = self._speaker_doc_ids.get(speaker.id)
             if doc_id is None:
-                (self._speaker_doc_ids[speaker.id],) = self._append(_SPEAKERS, [doc])
+                (self._speaker_doc_ids[speaker.id],) = self._append(
+                    _SPEAKERS, [_speaker_to(speaker)]
+                )
+                continue
+            table = self._raw_table(_SPEAKERS)
+            old = table[str(doc_id)].get("appearances") or []
+            if _extends(speaker.appearances, old):
+                # A speaker quoted again gains one appearance: append it rather than
+                # convert all of them again, which made a frequent speaker's ingest O(n²).
+                doc = _speaker_to(speaker, appearances=False)
+                doc["appearances"] = old
+                old.extend(_appearance_to(a) for a in speaker.appearances[len(old) :])
             else:
-                self._raw_table(_SPEAKERS)[str(doc_id)] = doc
+                doc = _speaker_to(speaker)
+            table[str(doc_id)] = doc
         self._dirty = True
 
     # -- community tables: source requests and the server's configuration -----------------
@@ -319,18 +336,79 @@ class Store:
                 _open_paths.discard(self.path)
 
 
-def _check_schema(db: TinyDB, path: Path, *, is_new: bool) -> None:
+def _check_schema(
+    db: TinyDB, storage: AtomicJSONStorage, path: Path, *, is_new: bool
+) -> int | None:
+    """Check the stored schema version; upgrade an older library in memory.
+
+    Return the version it was upgraded from, or None when nothing changed.
+    """
     meta = db.table(_META)
     if is_new:
         meta.insert({"schema_version": SCHEMA_VERSION})
-        return
+        return None
     rows = meta.all()
     version = rows[0].get("schema_version") if rows else None
-    if version != SCHEMA_VERSION:
-        raise CorruptLibrary(
-            f"The library {path} has schema version {version!r}; this claimbot reads version "
-            f"{SCHEMA_VERSION}. It was left untouched: use a matching claimbot or another --db."
-        )
+    if version == SCHEMA_VERSION:
+        return None
+    if version == 1:
+        _migrate_1_to_2(storage)
+        meta.update({"schema_version": SCHEMA_VERSION})
+        return 1
+    raise CorruptLibrary(
+        f"The library {path} has schema version {version!r}; this claimbot reads version "
+        f"{SCHEMA_VERSION}. It was left untouched: use a matching claimbot or another --db."
+    )
+
+
+def _keep_backup(path: Path, version: int) -> None:
+    """Copy a library about to be upgraded next to it (``lib.json.v1.bak``), once."""
+    backup = path.with_name(f"{path.name}.v{version}.bak")
+    if backup.exists():
+        return
+    try:
+        backup.write_bytes(path.read_bytes())
+    except OSError as exc:
+        raise SaveFailed(
+            f"Could not keep a copy of {path} before upgrading it ({exc.strerror or exc}); "
+            "the library was left untouched."
+        ) from exc
+
+
+def _migrate_1_to_2(storage: AtomicJSONStorage) -> None:
+    """Give version-1 speakers appearances and a kind, losing none of their names.
+
+    Version 1 kept one list of aliases and roles per speaker. Each alias and role goes to
+    the speaker's articles whose text holds it; what no article holds stays in an
+    appearance without article, so it is kept but never tied to an article.
+    """
+    data = storage.read()
+    assert data is not None, "only an existing library is migrated"
+    articles = data.get(_ARTICLES, {})
+    text_of = {doc.get("id"): str(doc.get("text", "")).casefold() for doc in articles.values()}
+    articles_of: dict[str, list[str]] = {}
+    for doc in data.get(_STATEMENTS, {}).values():
+        sid, aid = doc.get("speaker_id"), doc.get("article_id")
+        if sid and aid in text_of and aid not in articles_of.setdefault(sid, []):
+            articles_of[sid].append(aid)
+    for doc in data.get(_SPEAKERS, {}).values():
+        name = str(doc.get("name", ""))
+        if "kind" not in doc:
+            doc["kind"] = kind_of(name, None).value
+        found: dict[str | None, dict[str, list[str]]] = {}
+        for field_name in ("aliases", "roles"):
+            for item in doc.get(field_name) or ():
+                where_found: list[str | None] = [
+                    aid
+                    for aid in articles_of.get(doc.get("id", ""), [])
+                    if item.casefold() in text_of[aid]
+                ] or [None]
+                for aid in where_found:
+                    found.setdefault(aid, {"aliases": [], "roles": []})[field_name].append(item)
+        doc["appearances"] = [
+            {"article_id": aid, "aliases": lists["aliases"], "roles": lists["roles"]}
+            for aid, lists in found.items()
+        ]
 
 
 def _article_to(a: Article) -> dict[str, Any]:
@@ -397,14 +475,29 @@ def _statement_from(d: dict[str, Any]) -> Statement:
     )
 
 
-def _speaker_to(s: Speaker) -> dict[str, Any]:
-    return {
+def _speaker_to(s: Speaker, *, appearances: bool = True) -> dict[str, Any]:
+    doc: dict[str, Any] = {
         "id": s.id,
         "name": s.name,
         "aliases": list(s.aliases),
         "roles": list(s.roles),
         "kind": s.kind.value,
     }
+    if appearances:
+        doc["appearances"] = [_appearance_to(a) for a in s.appearances]
+    return doc
+
+
+def _appearance_to(a: Appearance) -> dict[str, Any]:
+    return {"article_id": a.article_id, "aliases": list(a.aliases), "roles": list(a.roles)}
+
+
+def _extends(appearances: tuple[Appearance, ...], stored: list[dict[str, Any]]) -> bool:
+    """Return True when ``appearances`` are the stored ones plus more at the end."""
+    n = len(stored)
+    if not stored or len(appearances) <= n:
+        return False
+    return bool(_appearance_to(appearances[n - 1]) == stored[-1])
 
 
 def _speaker_from(d: dict[str, Any]) -> Speaker:
@@ -414,6 +507,14 @@ def _speaker_from(d: dict[str, Any]) -> Speaker:
         aliases=tuple(d.get("aliases") or ()),
         roles=tuple(d.get("roles") or ()),
         kind=SpeakerKind(d.get("kind", "person")),
+        appearances=tuple(
+            Appearance(
+                article_id=a.get("article_id"),
+                aliases=tuple(a.get("aliases") or ()),
+                roles=tuple(a.get("roles") or ()),
+            )
+            for a in d.get("appearances") or ()
+        ),
     )
 
 

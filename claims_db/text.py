@@ -12,7 +12,10 @@ from typing import Any
 
 import htmldate
 import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 
+from claims_db import furniture
 from claims_db.errors import EmptyInput, InputTooLarge, UnsupportedFile
 from claims_db.models import Document
 
@@ -268,7 +271,7 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
     if not html.strip():
         raise EmptyInput("The page is empty.")
     extracted = trafilatura.bare_extraction(
-        html,
+        _without_furniture(html),
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -281,7 +284,7 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
     if not body:
         raise EmptyInput("claimbot found no article text on that page.")
     title = " ".join(str(getattr(extracted, "title", None) or "").split())
-    lines = [line.strip() for line in body.split("\n") if line.strip()]
+    lines = furniture.clean_lines(line.strip() for line in body.split("\n") if line.strip())
     if title and lines and lines[0] == title:
         lines = lines[1:]  # trafilatura keeps the <h1> headline; do not repeat it
     if not title:
@@ -404,6 +407,15 @@ def _canonical_in(tree: Any) -> str | None:
         if value.lower().startswith(("http://", "https://")) and " " not in value:
             return str(value)
     return None
+
+
+def _without_furniture(html: str) -> HtmlElement | str:
+    """Return the page parsed, without its furniture (``claims_db.furniture``)."""
+    tree = load_html(html)
+    if tree is None:
+        return html  # trafilatura gets the page as it is and decides
+    furniture.clean_tree(tree)
+    return tree
 
 
 def _markdown_title(text: str) -> str | None:
