@@ -190,3 +190,15 @@ def _row(custom_id: str, label: str) -> list[dict[str, Any]]:
     return [
         {"type": 1, "components": [{"type": 2, "style": 1, "label": label, "custom_id": custom_id}]}
     ]
+
+
+async def test_a_vote_after_the_answer_says_it_was_answered(
+    fake: FakeDiscord, bot: discord.Client
+) -> None:
+    reply = await _ask_nothing(fake)
+    await _press(fake, reply, "Request sources", fake.member)
+    await _ingest_council(fake)
+    await fake.wait_reply(reply)
+    late = await _press(fake, reply, "+1", fake.other)
+    assert "already answered" in message_text(late.followups[-1])
+    assert _button(fake.messages[reply["id"]], "Answered")["disabled"]
