@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from claims_db.db import ClaimsDB
-from claims_db.models import Added, Answer, Article, Kind, Speaker, SpeakerLookup, Statement
+from claims_db.models import (
+    Added,
+    Answer,
+    Article,
+    Explained,
+    Kind,
+    Speaker,
+    SpeakerLookup,
+    Statement,
+)
 from claims_db.requests import RequestBook
 from claims_db.server_config import ServerConfig
 
@@ -91,6 +100,8 @@ class Library(Protocol):
     ) -> Added: ...
 
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]: ...
+
+    def ask_explained(self, question: str, *, limit: int = 3) -> Explained: ...
 
     def resolve_speaker(self, name: str, *, limit: int = 5) -> SpeakerLookup: ...
 

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 
 import discord
 
-from claims_db.models import Answer, Article, Kind, Speaker, SpeakerKind, Statement
+from claims_db.models import Answer, Article, Explained, Kind, Speaker, SpeakerKind, Statement
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 CONTENT = 2000
@@ -199,7 +199,7 @@ def _speaker_line(answer: Answer) -> str:
         return answer.article.publisher or "The article"
     name = answer.speaker.name if answer.speaker else statement.speaker
     if not name:
-        return "Unattributed"
+        return "Speaker unnamed in the article" if answer.is_speaker_unnamed else "Unattributed"
     return f"{name}, {answer.role}" if answer.role else name
 
 
@@ -388,6 +388,17 @@ def answers_message(question: str, answers: Sequence[Answer]) -> Message:
     return Message(
         content=clamp(content, CONTENT), embeds=[answer_embed(a, budget=budget) for a in shown]
     )
+
+
+def explained_message(question: str, found: Explained) -> Message:
+    """Render the reply to a question, saying so when it asks for a speaker we lack."""
+    if found.answers or found.unknown_speaker is None:
+        return answers_message(question, found.answers)
+    text = f"No statement by {safe(one_line(found.unknown_speaker), 100)} in this server's library."
+    if found.did_you_mean:
+        names = " or ".join(f"**{safe(one_line(s.name), 100)}**" for s in found.did_you_mean)
+        text += f" Did you mean {names}?"
+    return Message(content=clamp(f"{text} {_HOW_TO_ADD}", CONTENT))
 
 
 def more_message(answers: Sequence[Answer]) -> Message:

@@ -22,13 +22,14 @@ if TYPE_CHECKING:
         UnsafeURL,
         UnsupportedFile,
     )
-    from claims_db.models import Answer, Article, Kind, Speaker, Statement
+    from claims_db.models import Answer, Article, Explained, Kind, Speaker, Statement
 
 _HOMES = {
     "ClaimsDB": "claims_db.db",
     "IngestReport": "claims_db.db",
     "Answer": "claims_db.models",
     "Article": "claims_db.models",
+    "Explained": "claims_db.models",
     "Kind": "claims_db.models",
     "Speaker": "claims_db.models",
     "Statement": "claims_db.models",
@@ -55,6 +56,7 @@ __all__ = [
     "ClaimsError",
     "CorruptLibrary",
     "EmptyInput",
+    "Explained",
     "FetchFailed",
     "IngestReport",
     "InputTooLarge",

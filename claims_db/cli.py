@@ -250,14 +250,17 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 def _cmd_ask(args: argparse.Namespace) -> int:
     with _open_db(args) as db:
-        answers = db.ask(args.question, limit=args.limit)
+        found = db.ask_explained(args.question, limit=args.limit)
+    answers = list(found.answers)
     if args.json:
         _print_json([_answer_json(a) for a in answers])
-    else:
-        _print_answers(
-            answers,
-            empty="No sourced statement found for that. Add articles with `claimbot ingest`.",
-        )
+        return 0
+    empty = "No sourced statement found for that. Add articles with `claimbot ingest`."
+    if found.unknown_speaker is not None:
+        empty = f"No statement by {found.unknown_speaker} in this library."
+        if found.did_you_mean:
+            empty += " Did you mean " + " or ".join(s.name for s in found.did_you_mean) + "?"
+    _print_answers(answers, empty=empty)
     return 0
 
 

@@ -29,6 +29,7 @@ from claims_db.models import (
     Appearance,
     Article,
     Document,
+    Explained,
     ExtractedSpeaker,
     Extraction,
     Kind,
@@ -571,14 +572,29 @@ class ClaimsDB:
 
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]:
         """Return the sourced statements that best answer ``question``; [] if none fits."""
+        return list(self.ask_explained(question, limit=limit).answers)
+
+    def ask_explained(self, question: str, *, limit: int = 3) -> Explained:
+        """Answer ``question`` like :meth:`ask`, saying why there is no answer when it can.
+
+        ``unknown_speaker`` is set when the question asks what someone said whom no
+        statement is by or about; ``did_you_mean`` then lists known speakers spelt close.
+        """
         if len(question) > MAX_QUESTION_CHARS:
             raise InputTooLarge(
                 f"That question is {len(question):,} characters long; "
                 f"ask in at most {MAX_QUESTION_CHARS:,}."
             )
         with self._lock:
-            matches = self._index.search(question, limit=limit)
-            return [self._answer(m) for m in matches if m.statement_id in self._statements]
+            ranking = self._index.explain(question, limit=limit)
+            threshold = self._index.threshold
+            answers = tuple(
+                self._answer(m)
+                for m in ranking.matches
+                if m.score >= threshold and m.statement_id in self._statements
+            )
+            close = tuple(self._speakers[s] for s in ranking.did_you_mean if s in self._speakers)
+            return Explained(answers, ranking.unknown_speaker, close)
 
     def _ask_request(self, question: str) -> list[Answer]:
         """Ask a source request's question again, as `ask` would answer it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -167,6 +168,21 @@ class Match:
     matched: tuple[str, ...] = ()  # query words that matched the statement
     contradicts: bool = False  # the statement appears to say the opposite of the query
     also_in: tuple[str, ...] = ()  # ids of near-identical statements in other articles
+    # What the lexical stage saw, for a ranking or abstention model on top of it (see
+    # SearchIndex.explain for the names): coverage, name agreement, intent, weak-match rules.
+    features: Mapping[str, float] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A question's ranked matches, with why there are none when the index can tell."""
+
+    matches: tuple[Match, ...]
+    intent: str = ""
+    # The name a question asks the statements of when no speaker in the library has it
+    # ("what did Obama say ..."): its matches are then empty.
+    unknown_speaker: str | None = None
+    did_you_mean: tuple[str, ...] = ()  # ids of known speakers spelt close to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +196,11 @@ class Answer:
     matched: tuple[str, ...] = ()
     contradicts: bool = False
     also_in: tuple[Article, ...] = field(default=())
+
+    @property
+    def is_speaker_unnamed(self) -> bool:
+        """Return whether someone is quoted or reported whom the article does not name."""
+        return self.statement.kind is not Kind.CLAIM and not self.statement.speaker_id
 
     @property
     def reported_in(self) -> int:
@@ -196,6 +217,17 @@ class Answer:
         if here:
             return here[0]
         return self.speaker.roles[0] if self.speaker.roles else None
+
+
+@dataclass(frozen=True, slots=True)
+class Explained:
+    """The answers to a question, with why there are none when the engine can tell."""
+
+    answers: tuple[Answer, ...]
+    # The name the question asks the statements of, when no statement in the library is
+    # by or about anyone of that name ("No statement by Obama in this library").
+    unknown_speaker: str | None = None
+    did_you_mean: tuple[Speaker, ...] = ()  # known speakers spelt close to it
 
 
 @dataclass(frozen=True, slots=True)

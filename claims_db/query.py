@@ -34,6 +34,10 @@ _WHO_SAID_VERBS = SAY_VERBS | frozenset({"called", "promised", "warned", "insist
 _DIRECTING_BEFORE = frozenset({"did", "does", "do", "has", "have", "had", "would", "will", "to"})
 # Words just after a name that do the same ("Leavitt on the decision", "Noem's view").
 _DIRECTING_AFTER = frozenset({"on", "about", "regarding", "re", "view", "views", "position"})
+# "<name> on <topic>" at the start of a question: the words after a name that open the topic.
+_TOPIC_AFTER_NAME = frozenset({"on", "about", "regarding"})
+# Questions that ask for a number, so an answer without one does not answer them.
+_NUMBER_QUESTIONS = (("how", "many"), ("how", "much"), ("what", "percentage"), ("population",))
 
 
 class Intent(StrEnum):
@@ -63,6 +67,13 @@ class Question:
     intent: Intent
     mention: Mention | None  # the speaker the question is directed at, when there is one
     topic: tuple[str, ...]  # words left once the speaker and the framing are removed
+    # words[start:end] that the question asks the statements of ("what did <X> say"),
+    # found from the phrasing alone, whether or not the library knows them as a speaker.
+    subject: tuple[int, int] | None = None
+    asks_number: bool = False  # "how many people live in Brackwater?"
+    # The question asks what its speaker said ("what did X say", "X on Y"), rather than
+    # about them ("did X win the runoff?"), which statements by others may answer as well.
+    asks_statements: bool = False
 
 
 def is_question(text: str, word_list: list[str]) -> bool:
@@ -88,6 +99,34 @@ def is_directed(word_list: list[str], mention: Mention, *, has_say_verb: bool) -
     )
 
 
+def directed_subject(word_list: list[str]) -> tuple[int, int] | None:
+    """Return the span of the words whose statements a question asks for, if its phrasing says.
+
+    "what did <Obama> say about cameras", "did <the premier> claim ...", "what has <Ana
+    Ruiz> said", and "<Obama> on climate" (the span then opens the question). "what did
+    the reporter ask" names no span: asking is not a verb of saying.
+    """
+    for i in range(min(3, len(word_list))):
+        if word_list[i] in _DIRECTING_BEFORE and word_list[i] != "to":
+            for j in range(i + 2, min(i + 7, len(word_list))):
+                if word_list[j] in SAY_VERBS:
+                    return (i + 1, j)
+            break
+    for k in range(1, min(4, len(word_list))):
+        if word_list[k] in _TOPIC_AFTER_NAME:
+            return (0, k) if word_list[0] not in _QUESTION_OPENERS else None
+    return None
+
+
+def asks_number(word_list: list[str]) -> bool:
+    """Return whether a question asks for a number ("how many", "how much", "population")."""
+    for phrase in _NUMBER_QUESTIONS:
+        size = len(phrase)
+        if any(tuple(word_list[i : i + size]) == phrase for i in range(len(word_list))):
+            return True
+    return False
+
+
 def parse(text: str, mentions: list[Mention]) -> Question:
     """Parse ``text`` given the speaker mentions the index found in its words.
 
@@ -98,6 +137,8 @@ def parse(text: str, mentions: list[Mention]) -> Question:
     if len(word_list) >= 2 and word_list[0] == "who" and word_list[1] in _WHO_SAID_VERBS:
         return Question(text, tuple(word_list), Intent.WHO_SAID, None, tuple(word_list[2:]))
     question = is_question(text, word_list)
+    subject = directed_subject(word_list) if question or len(word_list) <= 12 else None
+    number = question and asks_number(word_list)
     has_say_verb = any(w in SAY_VERBS for w in word_list)
     for mention in mentions:
         if is_directed(word_list, mention, has_say_verb=has_say_verb):
@@ -105,7 +146,17 @@ def parse(text: str, mentions: list[Mention]) -> Question:
             if after < len(word_list) and word_list[after] in SAY_VERBS:
                 after += 1  # "what did the judge write?": the question's verb, not its topic
             topic = word_list[: mention.start] + word_list[after:]
-            intent = Intent.SPEAKER if question else Intent.CLAIM
-            return Question(text, tuple(word_list), intent, mention, tuple(topic))
+            after_word = word_list[mention.end] if mention.end < len(word_list) else ""
+            # "Delacroix on evacuation" is a question without the question mark.
+            headline = mention.start == 0 and after_word in _TOPIC_AFTER_NAME
+            intent = Intent.SPEAKER if question or headline else Intent.CLAIM
+            asks = (
+                has_say_verb
+                or after_word in _DIRECTING_AFTER
+                or (mention.start == 0 and not after_word)
+            )
+            return Question(
+                text, tuple(word_list), intent, mention, tuple(topic), subject, number, asks
+            )
     intent = Intent.TOPIC if question else Intent.CLAIM
-    return Question(text, tuple(word_list), intent, None, tuple(word_list))
+    return Question(text, tuple(word_list), intent, None, tuple(word_list), subject, number)

@@ -11,7 +11,6 @@ question covers. The result is a score in 0..1; below ``threshold`` nothing is r
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from array import array
@@ -19,18 +18,23 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from claims_db.extract.speakers import TITLES
-from claims_db.models import Match, Speaker, Statement
+from claims_db.models import Match, Ranking, Speaker, Statement
 from claims_db.query import Intent, Mention, Question, parse
 from claims_db.textnorm import (
+    IRREGULAR_FORMS,
     NEGATION_PARTNERS,
     NEGATIONS,
     OPPOSITE_OF,
     QUESTION_WORDS,
     STOP_WORDS,
+    WORD,
+    clean,
     polar_words,
     stem,
     terms,
@@ -72,6 +76,8 @@ def _combine(coverage: float, doc_cover: float, pair_share: float) -> float:
 
 # Weight of "qualified" for a question that says "unqualified", and the reverse.
 _NEGATED_FORM_WEIGHT = 0.7
+# Weight of "won" for a question that says "win", and the reverse.
+_IRREGULAR_FORM_WEIGHT = 0.9
 MAX_COMPOUND_CHARS = 30
 NEGATION_REACH = 4  # words after a negation that it governs ("did not fully back the plan")
 
@@ -185,11 +191,69 @@ class _Slot:
     idf: float
 
 
+# A question directed at a known speaker ranks statements by others that name that speaker
+# (text or sentence) at this weight, and statements by others that do not at the second;
+# a pasted claim that names someone is less about what they said, so the last two.
+_ABOUT_WEIGHT = 0.75
+_OTHER_SPEAKER_WEIGHT = 0.15
+_ABOUT_CLAIM_WEIGHT = 0.85
+_OTHER_CLAIM_WEIGHT = 0.5
+# ... and statements by others that name the speaker, for a question that asks what the
+# speaker said ("Delacroix on evacuation"): her own words are the answer.
+_ABOUT_STATEMENTS_WEIGHT = 0.3
+# Weight of a statement in the article's own voice, or of an unnamed speaker, for a
+# who-said question: it still answers, below a named speaker's statement that matches as well.
+_WHO_SAID_UNSPOKEN_WEIGHT = 0.9
+# A question word found in at most _RARE_DF statements also matches terms a typo away
+# that are in _NEIGHBOUR_DF_RATIO times as many statements (and at least
+# _NEIGHBOUR_MIN_DF), at this weight (times 1 - edits/length) below the exact word.
+_RARE_DF = 2
+_NEIGHBOUR_DF_RATIO = 5
+_NEIGHBOUR_MIN_DF = 3
+_NEIGHBOUR_WEIGHT = 0.8
+# fuzz.ratio at or above which a known speaker's name is offered for an unknown one.
+_DID_YOU_MEAN = 75
+# A figure in a statement, for questions that ask for one ("how many ...").
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|billion|dozen|half|third|quarter|percent)",
+    re.IGNORECASE,
+)
+# A statement must hold this share of a pasted claim's words, and this share of its own
+# idf mass must be the claim's, before a difference in polarity is called a contradiction:
+# otherwise the two are not about the same thing.
+_CONTRADICTION_MATCHED = 0.6
+_CONTRADICTION_DOC_COVER = 0.3
+
+
+def _capitalised_words(text: str) -> set[str]:
+    """Return the lower-cased words written capitalised in ``text``."""
+    return {w.lower() for w in WORD.findall(clean(text)) if w[:1].isupper()}
+
+
+def _original_words(text: str, span: list[str]) -> str:
+    """Return ``span`` (lower-cased words of ``text``) as ``text`` writes them."""
+    pattern = r"\W+".join(re.escape(w) for w in span)
+    found = re.search(pattern, clean(text), re.IGNORECASE)
+    return found.group() if found else " ".join(span)
+
+
 @dataclass(slots=True)
 class _Scored:
     doc: int
     score: float
     matched: tuple[str, ...]
+    features: dict[str, float]
+
+
+def _distinct(docs: NDArray[np.int32]) -> NDArray[np.int32]:
+    """Return the distinct doc numbers of a postings view (ascending, repeats adjacent)."""
+    if len(docs) < 2:
+        return docs
+    keep = np.empty(len(docs), dtype=bool)
+    keep[0] = True
+    np.not_equal(docs[1:], docs[:-1], out=keep[1:])
+    return docs[keep]
 
 
 class SearchIndex:
@@ -205,11 +269,17 @@ class SearchIndex:
         self._ctx_postings: list[array[int] | None] = []
         self._sorted_vocab: list[str] | None = None
         self._vocab_buckets: dict[tuple[str, int], list[str]] | None = None
+        # The same buckets holding only terms in at least _NEIGHBOUR_MIN_DF statements
+        # when they were built (rebuilt with the vocabulary), for typo neighbours.
+        self._common_buckets: dict[tuple[str, int], list[str]] | None = None
+        # Term id -> idf, kept across questions until the next add or remove.
+        self._idf_memo: dict[int, float] = {}
         # Documents (one per statement), addressed by a dense int.
         self._doc_of: dict[str, int] = {}
         self._ids: list[str | None] = []
         self._texts: list[str] = []
         self._doc_terms: list[array[int]] = []
+        self._doc_len: array[int] = array("i")  # terms a doc had when indexed
         self._doc_ctx: list[array[int] | None] = []
         self._doc_speaker: array[int] = array("i")
         self._doc_article: list[str] = []
@@ -228,6 +298,7 @@ class SearchIndex:
         # Speaker number -> its keys in _names and _name_tokens, to drop them without a scan.
         self._keys_of: list[tuple[set[str], set[str]]] = []
         self._name_token_list: list[str] | None = None
+        self._role_word_set: set[str] | None = None
         self._name_terms: dict[int, bool] = {}  # term id -> is a name (filled on demand)
 
     # ----------------------------------------------------------------------------- updates
@@ -238,6 +309,7 @@ class SearchIndex:
 
     def add(self, statements: Iterable[Statement], speakers: Iterable[Speaker]) -> None:
         """Index statements; speakers (new or updated with more aliases) replace earlier ones."""
+        self._idf_memo = {}
         for speaker in speakers:
             self._add_speaker(speaker)
         self._name_terms.clear()
@@ -287,7 +359,7 @@ class SearchIndex:
         for tid in set(term_ids):
             self._df[tid] += 1
             if self._df[tid] == 1:  # a word the vocabulary did not have
-                self._sorted_vocab = self._vocab_buckets = None
+                self._sorted_vocab = self._vocab_buckets = self._common_buckets = None
         if ctx_ids is not None:
             for tid in ctx_ids:
                 postings = self._ctx_postings[tid]
@@ -304,6 +376,7 @@ class SearchIndex:
         self._ids.append(statement.id)
         self._texts.append(statement.text)
         self._doc_terms.append(term_ids)
+        self._doc_len.append(len(term_ids))
         self._doc_ctx.append(ctx_ids)
         self._doc_speaker.append(speaker)
         self._doc_article.append(statement.article_id)
@@ -347,7 +420,7 @@ class SearchIndex:
                     self._add_name(" ".join(role_words), num, 0.9)
                 for body in _affiliations(role_words):
                     self._add_name(body, num, _AFFILIATION_WEIGHT)
-        self._name_token_list = None
+        self._name_token_list = self._role_word_set = None
 
     def _add_name(self, phrase: str, num: int, weight: float) -> None:
         if phrase:
@@ -371,10 +444,11 @@ class SearchIndex:
                     del self._name_tokens[token]
         phrases.clear()
         tokens.clear()
-        self._name_token_list = None
+        self._name_token_list = self._role_word_set = None
 
     def remove(self, statement_ids: Iterable[str], speaker_ids: Iterable[str] = ()) -> None:
         """Drop statements (and speakers left without statements) from the index."""
+        self._idf_memo = {}
         touched: set[int] = set()
         self._name_terms.clear()
         for statement_id in statement_ids:
@@ -390,7 +464,7 @@ class SearchIndex:
             for tid in set(self._doc_terms[doc]):
                 self._df[tid] -= 1
                 if self._df[tid] == 0:  # the last statement with this word is gone
-                    self._sorted_vocab = self._vocab_buckets = None
+                    self._sorted_vocab = self._vocab_buckets = self._common_buckets = None
             if self._doc_speaker[doc] != _NO_SPEAKER:
                 touched.add(self._doc_speaker[doc])
         for num in touched:
@@ -450,6 +524,18 @@ class SearchIndex:
                     found[num] = max(found.get(num, 0.0), weight * score / 100)
         ranked = sorted(found.items(), key=lambda item: -item[1])[:limit]
         return [(self._speaker_ids[num], round(score, 4)) for num, score in ranked]
+
+    def _role_words(self) -> set[str]:
+        """Return the words of known speakers' roles ("city", "attorney")."""
+        if self._role_word_set is None:
+            self._role_word_set = {
+                w
+                for speaker in self._speakers.values()
+                for role in speaker.roles
+                for w in words(role)
+                if w not in STOP_WORDS
+            }
+        return self._role_word_set
 
     def _name_tokens_sorted(self) -> list[str]:
         if self._name_token_list is None:
@@ -559,6 +645,11 @@ class SearchIndex:
         for ``_contradicts`` to say.
         """
         out = self._word_alternatives(word)
+        irregular = IRREGULAR_FORMS.get(word)
+        if irregular is not None:
+            tid = self._term_ids.get(stem(irregular))
+            if tid is not None and self._known(tid) and all(tid != t for t, _ in out):
+                out.append((tid, _IRREGULAR_FORM_WEIGHT))
         for other in NEGATION_PARTNERS.get(word, ()):
             tid = self._term_ids.get(stem(other))
             if tid is not None and self._known(tid) and all(tid != t for t, _ in out):
@@ -605,6 +696,15 @@ class SearchIndex:
             self._vocab_buckets = buckets
         return self._vocab_buckets
 
+    def _frequent_buckets(self) -> dict[tuple[str, int], list[str]]:
+        if self._common_buckets is None:
+            df, ids = self._df, self._term_ids
+            self._common_buckets = {
+                key: [t for t in bucket if df[ids[t]] >= _NEIGHBOUR_MIN_DF]
+                for key, bucket in self._buckets().items()
+            }
+        return self._common_buckets
+
     def _split_compound(self, word: str) -> list[str] | None:
         """Split an unknown word into two indexed words ("bodycams" -> "body", "cams")."""
         for cut in range(3, len(word) - 2):
@@ -620,10 +720,37 @@ class SearchIndex:
         pos = bisect_left(vocab, term)
         return len(term) >= 3 and pos < len(vocab) and vocab[pos].startswith(term)
 
+    def _common_neighbours(self, word: str, tid: int) -> list[tuple[int, float]]:
+        """Return far more common terms a typo away from a rare one, weighted down.
+
+        "goverment" is in the library when one article misspelt it; the question that
+        types it means "government" all the same.
+        """
+        term = self._terms[tid]
+        edits = min(_allowed_edits(word), _allowed_edits(term))
+        if not edits:
+            return []
+        floor = max(_NEIGHBOUR_MIN_DF, _NEIGHBOUR_DF_RATIO * self._df[tid])
+        buckets = self._frequent_buckets()
+        near = [
+            t
+            for size in (-1, 0, 1)
+            for t in buckets.get((term[0], len(term) + size), ())
+            if self._df[self._term_ids[t]] >= floor
+        ]
+        hits = process.extract(term, near, scorer=OSA.distance, score_cutoff=edits, limit=2)
+        return [
+            (self._term_ids[hit], _NEIGHBOUR_WEIGHT * (1 - distance / len(term)))
+            for hit, distance, _ in hits
+            if distance > 0
+        ]
+
     def _slots(self, topic: Iterable[str]) -> list[_Slot]:
         slots: list[_Slot] = []
         seen: set[str] = set()
         unknown_idf = self._idf(0)
+        topic = list(topic)
+        is_short = len(topic) <= 2 * _SHORT_QUESTION_WORDS
         for word in topic:
             if word in STOP_WORDS or word in QUESTION_WORDS or word in seen:
                 continue
@@ -634,6 +761,8 @@ class SearchIndex:
                 parts = self._split_compound(word) or parts
             for part in parts:
                 alts = self._alternatives(part)
+                if is_short and len(alts) == 1 and self._df[alts[0][0]] <= _RARE_DF:
+                    alts += self._common_neighbours(part, alts[0][0])
                 # The slot weighs what its most likely spelling weighs, not its rarest guess.
                 idf = (
                     self._idf(self._slot_df(max(alts, key=lambda a: (a[1], -self._df[a[0]]))[0]))
@@ -650,42 +779,174 @@ class SearchIndex:
 
     def score(self, question: str, *, limit: int = 3) -> list[Match]:
         """Return the best statements for a question with their scores, without abstaining."""
+        return list(self.explain(question, limit=limit).matches)
+
+    def explain(self, question: str, *, limit: int = 3) -> Ranking:
+        """Rank statements for a question, without abstaining, and say why there are none.
+
+        Each match carries ``features`` (all 0..1 unless noted): ``lexical`` (the score
+        before the weights below), ``coverage`` (idf-weighted share of the question's words
+        found), ``matched_share`` (share of its words found), ``doc_cover``, ``pairs``,
+        ``by_speaker`` (how well the statement's speaker matches the speaker the question is
+        directed at; 0 when it is someone else), ``about_speaker`` (1 when that speaker's
+        name is in the statement or its sentence), ``directed`` (1 for a question directed
+        at a speaker), ``weak`` (1 when a weak-match rule lowered it), ``needs_number`` /
+        ``has_number``, ``unnamed`` (quoted or reported, speaker not named), ``intent_*``.
+        """
         if not self._live or limit <= 0:
-            return []
+            return Ranking(())
         word_list = words(question)
-        parsed = parse(question, self._mentions(word_list))
+        mentions = self._mentions(word_list)
+        parsed = parse(question, mentions)
+        unknown = self._unknown_speaker(question, word_list, parsed, mentions)
+        if unknown is not None:
+            return Ranking((), parsed.intent, unknown, self._spelt_like(word_list, parsed))
         slots = self._slots(parsed.topic)
-        speakers: dict[int, float] | None = None
-        if parsed.mention is not None:
-            speakers = {
-                self._speaker_num[sid]: weight for sid, weight in parsed.mention.speakers.items()
-            }
+        speakers = self._directed_speakers(parsed)
         if not slots:
             if speakers is None:
-                return []
-            return self._speaker_statements(speakers, limit)
-        candidates = self._candidates(slots, speakers)
-        if parsed.intent is Intent.WHO_SAID:
-            with_speaker = [d for d in candidates if self._doc_speaker[d] != _NO_SPEAKER]
-            candidates = with_speaker or candidates
-        idf: dict[int, float] = {}
-        subjects: dict[str, set[int]] | None = {} if speakers is not None else None
-        ranked = sorted(
-            (self._score_doc(doc, slots, idf, subjects) for doc in candidates),
-            key=lambda s: (-s.score, s.doc),
-        )
-        if speakers is not None:
-            for item in ranked:
-                item.score *= speakers.get(self._doc_speaker[item.doc], 0.0)
-        elif len(slots) <= _SHORT_QUESTION_WORDS or parsed.intent is Intent.WHO_SAID:
-            self._weigh_weak_matches(ranked, slots, _PART_NEEDED.get(parsed.intent, 0))
+                return Ranking((), parsed.intent)
+            return Ranking(tuple(self._speaker_statements(speakers, limit)), parsed.intent)
+        idf = self._idf_memo
+        if speakers is None:
+            ranked = [self._score_doc(d, slots, idf) for d in self._candidates(slots, None)]
+            ranked.sort(key=lambda s: (-s.score, s.doc))
+            if len(slots) <= _SHORT_QUESTION_WORDS or parsed.intent is Intent.WHO_SAID:
+                self._weigh_weak_matches(
+                    ranked, slots, _PART_NEEDED.get(parsed.intent, 0), parsed.asks_number
+                )
+            if parsed.intent is Intent.WHO_SAID:
+                for item in ranked:
+                    # Someone named said it, or someone unnamed ("a commuter said"): both
+                    # answer a who-said question; the article's own voice a little less.
+                    if self._doc_speaker[item.doc] == _NO_SPEAKER:
+                        item.score *= _WHO_SAID_UNSPOKEN_WEIGHT
+                        item.features["no_speaker"] = 1.0
+        else:
+            ranked = self._rank_directed(parsed, slots, speakers, idf)
         ranked.sort(key=lambda s: (-s.score, s.doc))
-        return self._group(ranked, parsed, limit)
+        return Ranking(tuple(self._group(ranked, parsed, limit)), parsed.intent)
 
-    def _weigh_weak_matches(self, ranked: list[_Scored], slots: list[_Slot], part: int) -> None:
+    def _rank_directed(
+        self,
+        parsed: Question,
+        slots: list[_Slot],
+        speakers: dict[int, float],
+        idf: dict[int, float],
+    ) -> list[_Scored]:
+        """Rank for a question directed at known speakers: their name is a field, not a filter.
+
+        Statements by them are scored on the topic (their article's opening may supply
+        it); statements by others compete when they match the name as well ("did Brandvold
+        win the runoff?" and the article's "Brandvold won the runoff"), below a statement
+        by the speaker that matches as much.
+        """
+        assert parsed.mention is not None  # noqa: S101 - the caller found the speakers
+        name_words = [
+            w
+            for w in parsed.words[parsed.mention.start : parsed.mention.end]
+            if w not in STOP_WORDS
+        ]
+        name_slots = self._slots(name_words[-1:]) if name_words else []
+        # Her article's opening may say what "what did she say about the ruling" means;
+        # "did she win the runoff?" asks about her, which that opening does not answer.
+        subjects: dict[str, set[int]] | None = {} if parsed.asks_statements else None
+        by = set(self._candidates(slots, speakers))
+        others = [d for d in self._candidates(slots + name_slots, None) if d not in by]
+        other_weight = (
+            _ABOUT_CLAIM_WEIGHT
+            if parsed.intent is Intent.CLAIM
+            else _ABOUT_STATEMENTS_WEIGHT
+            if parsed.asks_statements
+            else _ABOUT_WEIGHT
+        )
+        unnamed_weight = (
+            _OTHER_CLAIM_WEIGHT if parsed.intent is Intent.CLAIM else _OTHER_SPEAKER_WEIGHT
+        )
+        ranked: list[_Scored] = []
+        speaker_of = self._doc_speaker
+        for doc in by:
+            item = self._score_doc(doc, slots, idf, subjects)
+            weight = speakers.get(speaker_of[doc], 0.0)
+            item.score *= weight
+            item.features["by_speaker"] = weight
+            ranked.append(item)
+        name_set = {slot.word for slot in name_slots}
+        for doc in others:
+            item = self._score_doc(doc, slots + name_slots, idf)
+            about = bool(name_set) and not name_set.isdisjoint(item.matched)
+            item.score *= other_weight if about else unnamed_weight
+            item.features["about_speaker"] = float(about)
+            if name_set.issuperset(item.matched):
+                # Naming the speaker is not answering what was asked about them.
+                item.score *= _WEAK_MATCH_WEIGHT
+                item.features["weak"] = 1.0
+            ranked.append(item)
+        for item in ranked:
+            item.features["directed"] = 1.0
+        return ranked
+
+    def _unknown_speaker(
+        self, question: str, word_list: list[str], parsed: Question, mentions: list[Mention]
+    ) -> str | None:
+        """Return the name a question asks the statements of, when the library lacks it.
+
+        The phrasing marks the span ("what did <X> say", "<X> on climate"); it names
+        someone unknown when no speaker mention overlaps it and one of its words is in no
+        statement, not even misspelt (a person only written about still has statements
+        about them, which compete), and is capitalised (unless the question has no
+        capitals at all).
+        """
+        span = parsed.subject
+        if span is None or parsed.mention is not None:
+            return None
+        start, end = span
+        if any(m.start < end and start < m.end for m in mentions):
+            return None
+        span_words = [w for w in word_list[start:end] if w not in STOP_WORDS]
+        if any(w in self._role_words() for w in span_words):
+            return None  # "the DEQ director": someone described by a role the library has
+        content = [w for w in span_words if w not in TITLES]
+        if not content or len(content) > 3 or any(w.isdigit() for w in content):
+            return None
+        capitalised = _capitalised_words(question)
+        for word in content:
+            if (not capitalised or word in capitalised) and not self._alternatives(word):
+                return _original_words(question, word_list[start:end])
+        return None
+
+    def _spelt_like(self, word_list: list[str], parsed: Question) -> tuple[str, ...]:
+        """Return ids of known speakers whose names are spelt close to a question's subject."""
+        if parsed.subject is None:
+            return ()
+        phrase = " ".join(
+            w for w in word_list[slice(*parsed.subject)] if w not in STOP_WORDS and w not in TITLES
+        )
+        found: dict[int, float] = {}
+        for key in (phrase, phrase.split()[-1] if phrase else ""):
+            if len(key) < 3:
+                continue
+            for name, score, _ in process.extract(
+                key, list(self._names), scorer=fuzz.ratio, score_cutoff=_DID_YOU_MEAN, limit=5
+            ):
+                for num in self._names[name]:
+                    if self._speaker_ids[num] in self._speakers:
+                        found[num] = max(found.get(num, 0.0), score)
+        ranked = sorted(found, key=lambda num: -found[num])[:3]
+        return tuple(self._speaker_ids[num] for num in ranked)
+
+    def _directed_speakers(self, parsed: Question) -> dict[int, float] | None:
+        """Return speaker number -> weight of the speakers a question is directed at."""
+        if parsed.mention is None:
+            return None
+        return {self._speaker_num[sid]: weight for sid, weight in parsed.mention.speakers.items()}
+
+    def _weigh_weak_matches(
+        self, ranked: list[_Scored], slots: list[_Slot], part: float, needs_number: bool
+    ) -> None:
         """Lower statements that hold under 1/``part`` of a question (``part`` 0: no such
-        test), only its names, or (for questions) not a name asked about that their article
-        never names."""
+        test), only its names, no number when it asks for one, or (for questions) not a
+        name asked about that their article never names."""
         names: dict[str, int] = {}
         if len(slots) <= _SHORT_QUESTION_WORDS:
             for slot in slots:
@@ -697,10 +958,19 @@ class SearchIndex:
                 names = {}  # a question of names only: they are what it asks about
         subjects: dict[str, set[int]] = {}
         for item in ranked:
+            if needs_number:
+                has_number = bool(_NUMBER.search(self._texts[item.doc]))
+                item.features["needs_number"] = 1.0
+                item.features["has_number"] = float(has_number)
+                if not has_number:
+                    item.score *= _WEAK_MATCH_WEIGHT
+                    item.features["weak"] = 1.0
+                    continue
             if (part and part * len(item.matched) < len(slots)) or (
                 names and item.matched and set(names).issuperset(item.matched)
             ):
                 item.score *= _WEAK_MATCH_WEIGHT
+                item.features["weak"] = 1.0
             elif names and part:
                 # "what is the capital of France?" and a statement on Trump's ability to
                 # capitalise: France is nowhere in it or in its article's opening.
@@ -708,6 +978,7 @@ class SearchIndex:
                 subject = self._subject_terms(item.doc, subjects) if missing else set()
                 if any(tid not in subject for tid in missing):
                     item.score *= _WEAK_MATCH_WEIGHT
+                    item.features["weak"] = 1.0
 
     def _is_name(self, tid: int) -> bool:
         """Return whether statements write a term capitalised mid-sentence and never lower case."""
@@ -751,16 +1022,26 @@ class SearchIndex:
         return out[:limit]
 
     def _candidates(self, slots: list[_Slot], speakers: dict[int, float] | None) -> list[int]:
-        """Phase one: docs that share rare terms with the question, best BM25 first."""
-        if speakers is not None:
-            docs = [d for num in speakers for d in self._speaker_docs[num] if self._alive[d]]
-            if len(docs) <= 4 * _CANDIDATES:
-                return docs
-        acc: dict[int, float] = {}
+        """Phase one: docs that share rare terms with the question, best BM25 first.
+
+        Postings are walked as numpy views of the stored arrays, so a question pays for
+        its terms' postings in C rather than per posting in Python. Ties at the cut keep
+        the order in which a doc was first reached (rarer terms first, then doc number).
+        """
+        if (
+            speakers is not None
+            and sum(len(self._speaker_docs[num]) for num in speakers) <= 4 * _CANDIDATES
+        ):
+            return [d for num in speakers for d in self._speaker_docs[num] if self._alive[d]]
+        n_docs = len(self._ids)
+        acc = np.zeros(n_docs)
+        seen = np.zeros(n_docs, dtype=bool)
+        first = np.full(n_docs, np.iinfo(np.int32).max, dtype=np.int32)
+        touched = 0
         avg = self._total_len / max(self._live, 1)
         k_short = _K1 * (1 - _B)
         k_long = _K1 * _B / max(avg, 1e-9)
-        doc_terms = self._doc_terms
+        lengths = np.frombuffer(self._doc_len, dtype=np.int32)
         alts = sorted(
             (
                 (tid, weight * self._idf(self._df[tid]))
@@ -769,33 +1050,44 @@ class SearchIndex:
             ),
             key=lambda item: -item[1],
         )
-        for tid, weight in alts:
+        for step, (tid, weight) in enumerate(alts):
             postings = self._postings[tid]
+            docs = np.frombuffer(postings, dtype=np.int32)
             gain = weight * (_K1 + 1)
-            if len(postings) > _COMMON_POSTINGS and acc and len(acc) < len(postings):
-                # A common term only re-ranks what rarer terms found: checking those few
-                # candidates is cheaper than walking its whole postings list.
-                for doc in acc:
-                    if tid in doc_terms[doc]:
-                        acc[doc] += gain / (1 + k_short + k_long * len(doc_terms[doc]))
+            if len(postings) > _COMMON_POSTINGS and touched and touched < len(postings):
+                # A common term only re-ranks what rarer terms found: it adds once to each
+                # candidate that holds it, however often.
+                docs = _distinct(docs)
+                docs = docs[seen[docs]]
+                np.add.at(acc, docs, gain / (1 + k_short + k_long * lengths[docs]))
                 continue
-            for doc in postings:
-                norm = 1 + k_short + k_long * len(doc_terms[doc])
-                acc[doc] = acc.get(doc, 0.0) + gain / norm
+            np.add.at(acc, docs, gain / (1 + k_short + k_long * lengths[docs]))
+            touched += self._reach(_distinct(docs), seen, first, 2 * step)
             ctx = self._ctx_postings[tid]
-            if ctx is not None and len(ctx) <= _COMMON_POSTINGS:
-                gain = weight * _CONTEXT_WEIGHT
-                for doc in ctx:
-                    acc[doc] = acc.get(doc, 0.0) + gain
-        alive = self._alive
+            if ctx is not None and 0 < len(ctx) <= _COMMON_POSTINGS:
+                ctx_docs = np.frombuffer(ctx, dtype=np.int32)
+                np.add.at(acc, ctx_docs, weight * _CONTEXT_WEIGHT)
+                touched += self._reach(ctx_docs, seen, first, 2 * step + 1)
+        keep = seen & np.frombuffer(self._alive, dtype=np.uint8).astype(bool)
+        found = np.flatnonzero(keep)
         if speakers is not None:
-            speaker_of = self._doc_speaker
-            return heapq.nlargest(
-                _CANDIDATES,
-                (d for d in acc if alive[d] and speaker_of[d] in speakers),
-                key=acc.__getitem__,
-            )
-        return heapq.nlargest(_CANDIDATES, (d for d in acc if alive[d]), key=acc.__getitem__)
+            speaker_of = np.frombuffer(self._doc_speaker, dtype=np.int32)
+            found = found[np.isin(speaker_of[found], np.fromiter(speakers, dtype=np.int32))]
+        if len(found) > _CANDIDATES:
+            cut = np.partition(acc[found], len(found) - _CANDIDATES)[len(found) - _CANDIDATES]
+            found = found[acc[found] >= cut]
+        order = np.lexsort((found, first[found], -acc[found]))[:_CANDIDATES]
+        return [int(d) for d in found[order]]
+
+    @staticmethod
+    def _reach(
+        docs: NDArray[np.int32], seen: NDArray[np.bool_], first: NDArray[np.int32], step: int
+    ) -> int:
+        """Mark distinct ``docs`` as reached at ``step`` unless reached before; count new ones."""
+        new = docs[~seen[docs]]
+        seen[new] = True
+        first[new] = step
+        return len(new)
 
     def _score_doc(
         self,
@@ -856,7 +1148,14 @@ class SearchIndex:
         hit_mass = sum(idf.get(t, 0.0) or self._idf(self._df[t]) for t in hit_terms)
         doc_cover = min(1.0, hit_mass / doc_mass) if doc_mass else 0.0
         score = _combine(coverage, doc_cover, pair_share)
-        return _Scored(doc, score, tuple(matched))
+        features = {
+            "lexical": min(1.0, score),
+            "coverage": min(1.0, coverage),
+            "matched_share": len(matched) / len(slots) if slots else 0.0,
+            "doc_cover": doc_cover,
+            "pairs": pair_share,
+        }
+        return _Scored(doc, score, tuple(matched), features)
 
     def _subject_terms(self, doc: int, subjects: dict[str, set[int]]) -> set[int]:
         """Return the terms of the first statements of its article, cached in ``subjects``."""
@@ -911,8 +1210,16 @@ class SearchIndex:
             if statement_id is None:
                 continue
             contradicts = parsed.intent is Intent.CLAIM and self._contradicts(
-                parsed, item.doc, item.matched
+                parsed, item.doc, item.matched, item.features
             )
+            features = item.features
+            features[f"intent_{parsed.intent}"] = 1.0
+            if (
+                self._doc_speaker[item.doc] == _NO_SPEAKER
+                and "no_speaker" not in features
+                and self._texts[item.doc] != ""
+            ):
+                features["no_speaker"] = 1.0
             out.append(
                 Match(
                     statement_id,
@@ -920,19 +1227,34 @@ class SearchIndex:
                     item.matched,
                     contradicts,
                     tuple(also),
+                    features,
                 )
             )
         return out
 
-    def _contradicts(self, parsed: Question, doc: int, matched: tuple[str, ...]) -> bool:
+    def _contradicts(
+        self,
+        parsed: Question,
+        doc: int,
+        matched: tuple[str, ...],
+        features: dict[str, float],
+    ) -> bool:
         """Return whether a statement seems to say the opposite of a pasted claim.
 
-        Only negations that govern a word both sides share count: "will not be
-        expanded nationwide" says nothing against "officers will be issued cameras".
+        Only a statement about the same thing counts: it holds most of the claim's words
+        and much of what it says is in the claim (an elliptical "she would not" takes the
+        claim's words from its sentence). Only negations that govern a word both sides
+        share count: "will not be expanded nationwide" says nothing against "officers will
+        be issued cameras".
         """
         text_words = polar_words(words(self._texts[doc]))
         topic = polar_words(parsed.topic)
-        if _is_bare_denial(text_words):
+        bare = _is_bare_denial(text_words)
+        if features.get("matched_share", 0.0) < _CONTRADICTION_MATCHED or (
+            not bare and features.get("doc_cover", 0.0) < _CONTRADICTION_DOC_COVER
+        ):
+            return False
+        if bare:
             # "Asked whether she would raise taxes, Ortiz said she would not": the words
             # deny what the sentence around them asks, so they deny a claim that says it.
             return not any(w in NEGATIONS for w in topic)

@@ -34,7 +34,7 @@ _URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.IGNORECASE)
 _HANDLE = re.compile(r"@(\w+)")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)")
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")  # a word, with its inner apostrophes
 
 NEGATIONS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot", "without"}
@@ -114,6 +114,20 @@ def polar_words(word_list: Iterable[str]) -> list[str]:
     return out
 
 
+# Irregular past forms, which stemming cannot join to their verb ("win" and "won").
+_IRREGULAR_PAST_TEXT = """
+win won lose lost buy bought bring brought teach taught catch caught fight fought sell sold
+meet met pay paid build built send sent spend spent lead led hold held keep kept
+give gave take took rise rose fall fell grow grew know knew run ran begin began choose chose
+drive drove break broke speak spoke steal stole freeze froze sink sank swim swam fly flew
+hide hid shoot shot bite bit strike struck seek sought flee fled forbid forbade
+"""
+_IRREGULAR_PAIRS = _split(_IRREGULAR_PAST_TEXT)
+IRREGULAR_FORMS: dict[str, str] = {}
+for _verb, _past in zip(_IRREGULAR_PAIRS[::2], _IRREGULAR_PAIRS[1::2], strict=True):
+    IRREGULAR_FORMS[_verb] = _past
+    IRREGULAR_FORMS[_past] = _verb
+
 # Pairs of words that flip the meaning of an otherwise similar statement.
 _OPPOSITES: tuple[tuple[str, str], ...] = (
     ("support", "oppos"),
@@ -179,7 +193,7 @@ def words(text: str) -> list[str]:
 
     ``wasn't`` gives ``was``, ``not``; ``Noem's`` gives ``noem``.
     """
-    found = _WORD.findall(clean(text).lower())
+    found = WORD.findall(clean(text).lower())
     if "'" not in text and "\u2019" not in text:
         return found
     out: list[str] = []

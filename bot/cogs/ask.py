@@ -86,8 +86,8 @@ class Ask(commands.Cog):
             return
         await interaction.response.defer(ephemeral=private, thinking=True)
         lib = await library(interaction)
-        answers = await asyncio.to_thread(lib.ask, question, limit=ASKED)
-        shown, rest = answers[: render.MAX_ANSWERS], answers[render.MAX_ANSWERS :]
+        found = await asyncio.to_thread(lib.ask_explained, question, limit=ASKED)
+        shown, rest = found.answers[: render.MAX_ANSWERS], found.answers[render.MAX_ANSWERS :]
         view = views.answer_view(shown, rest)
         if not shown:
             view = await source_requests.offer(
@@ -99,7 +99,7 @@ class Ask(commands.Cog):
             )
         await send(
             interaction,
-            render.answers_message(question, shown),
+            render.explained_message(question, found),
             ephemeral=private,
             view=view,
         )
@@ -172,9 +172,9 @@ class Ask(commands.Cog):
             await self._reply(message, errors.explain(_cooldown(retry_after)) or "Slow down.")
             return
         lib = await self.bot.libraries.get(cast(discord.Guild, message.guild).id)
-        answers = await asyncio.to_thread(lib.ask, question[:MAX_QUESTION], limit=ASKED)
-        shown, rest = answers[: render.MAX_ANSWERS], answers[render.MAX_ANSWERS :]
-        rendered = render.answers_message(question[:MAX_QUESTION], shown)
+        found = await asyncio.to_thread(lib.ask_explained, question[:MAX_QUESTION], limit=ASKED)
+        shown, rest = found.answers[: render.MAX_ANSWERS], found.answers[render.MAX_ANSWERS :]
+        rendered = render.explained_message(question[:MAX_QUESTION], found)
         view = views.answer_view(shown, rest)
         if not shown:
             view = await source_requests.offer(

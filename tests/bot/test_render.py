@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import discord
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import render
-from claims_db.models import Answer, Article, Kind, Speaker, Statement
+from claims_db.models import Answer, Article, Explained, Kind, Speaker, Statement
 
 LIVE_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>|</[^>]+:\d+>")
 MASKED_LINK = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(")
@@ -417,3 +418,16 @@ def test_a_citation_without_an_outlet_names_the_article_not_a_reporter() -> None
         "Kristi Noem said that officers will wear cameras — reported in “Noem vows to overhaul "
         "FEMA”, 2025-03-02, https://news.example/noem-fema"
     )
+
+
+def test_a_quote_from_an_unnamed_person_says_the_article_does_not_name_them() -> None:
+    embed = render.answer_embed(make_answer("the ferry is a lifeline", speaker=None))
+    assert "Speaker unnamed in the article" in json.dumps(embed.to_dict())
+
+
+def test_a_question_for_an_unknown_speaker_names_them_and_close_spellings() -> None:
+    close = Speaker(id="p1", name="Ilse Brandvold")
+    found = Explained(answers=(), unknown_speaker="Bransvolden", did_you_mean=(close,))
+    text = render.explained_message("what did Bransvolden say?", found).content or ""
+    assert text.startswith("No statement by Bransvolden in this server's library.")
+    assert "Did you mean **Ilse Brandvold**?" in text

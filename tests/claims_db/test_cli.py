@@ -85,6 +85,14 @@ def test_ask_says_so_when_nothing_matches(capsys: pytest.CaptureFixture[str], li
     assert "No sourced statement found" in out
 
 
+def test_ask_names_a_speaker_the_library_lacks(
+    capsys: pytest.CaptureFixture[str], lib: str
+) -> None:
+    code, out, _ = run(capsys, "--db", lib, "ask", "What did Noam say about body cameras?")
+    assert code == 0
+    assert "No statement by Noam in this library. Did you mean Kristi Noem?" in out
+
+
 def test_ingest_folder_then_list_articles_as_json(
     capsys: pytest.CaptureFixture[str], lib: str, tmp_path: Path
 ) -> None:

@@ -209,6 +209,34 @@ def test_overlong_question_is_refused_with_the_limit(db: ClaimsDB) -> None:
     assert db.ask("why " * 900) == []  # within the limit: an honest empty answer
 
 
+def test_ask_explained_names_a_speaker_the_library_lacks(tmp_path: Path) -> None:
+    db = ClaimsDB.open(tmp_path / "lib.json", seeds=None)
+    db.add_text(
+        "Ferry cuts\n\nMayor Ilse Brandvold said on Monday that the ferry tolls would not rise.\n",
+        title="Ferry cuts",
+    )
+    found = db.ask_explained("What did Bransvolden say about the ferry tolls?")
+    assert found.answers == ()
+    assert found.unknown_speaker == "Bransvolden"
+    assert [s.name for s in found.did_you_mean] == ["Ilse Brandvold"]
+    assert db.ask("What did Bransvolden say about the ferry tolls?") == []
+    assert db.ask_explained("What did Brandvold say about the ferry tolls?").answers
+
+
+def test_an_answer_tells_when_its_speaker_is_unnamed(tmp_path: Path) -> None:
+    db = ClaimsDB.open(tmp_path / "lib.json", seeds=None)
+    db.add_text(
+        "Ferry cuts\n\n"
+        '"The ferry timetable is a disgrace," said Mayor Ilse Brandvold.\n\n'
+        '"The ferry is our lifeline," said a woman waiting at the quay.\n',
+        title="Ferry cuts",
+    )
+    answers = db.ask("who said the ferry is our lifeline?")
+    assert answers and answers[0].statement.text == "The ferry is our lifeline"
+    assert answers[0].is_speaker_unnamed
+    assert not any(a.is_speaker_unnamed for a in answers if a.statement.speaker_id)
+
+
 def test_ingest_says_whether_the_article_was_new(db: ClaimsDB) -> None:
     first = db.ingest_text(HARBOUR)
     again = db.ingest_bytes(HARBOUR.encode(), filename="harbour.txt")

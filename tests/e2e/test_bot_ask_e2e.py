@@ -101,6 +101,29 @@ async def test_ask_with_no_match_says_nothing_found(fake: FakeDiscord, bot: disc
     assert all(not m["embeds"] for m in rec.messages)
 
 
+async def test_ask_for_a_speaker_the_library_lacks_says_so(
+    fake: FakeDiscord, bot: discord.Client
+) -> None:
+    rec = await fake.slash(
+        fake.guilds[0], fake.member, "ask", {"question": "What did Obama say about body cameras?"}
+    )
+    text = await rec.wait_done()
+    assert "No statement by Obama in this server's library." in text
+    assert "Did you mean" not in text
+    assert all(not m["embeds"] for m in rec.messages)  # no other speaker's answer
+
+
+async def test_ask_for_a_misspelt_speaker_offers_the_close_name(
+    fake: FakeDiscord, bot: discord.Client
+) -> None:
+    msg = await fake.mention(fake.guilds[0], fake.member, "What did Noam say about body cameras?")
+    reply = await fake.wait_reply(msg)
+    text = message_text(reply)
+    assert "No statement by Noam in this server's library." in text
+    assert "Did you mean **Kristi Noem**?" in text
+    assert not reply["embeds"]
+
+
 async def test_mention_with_a_question_gets_a_sourced_reply(
     fake: FakeDiscord, bot: discord.Client
 ) -> None:

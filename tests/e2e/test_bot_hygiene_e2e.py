@@ -69,6 +69,7 @@ async def test_an_unexpected_error_logs_an_incident_without_token_or_question(
         raise RuntimeError("the index exploded")
 
     monkeypatch.setattr(ClaimsDB, "ask", broken_ask)
+    monkeypatch.setattr(ClaimsDB, "ask_explained", broken_ask)
     rec = await fake.slash(fake.guilds[0], fake.member, "ask", {"question": f"{MARKER} {NOEM}"})
     text = await rec.wait_done()
     assert "Something went wrong (id " in text
