@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
+from collections import deque
 from typing import TYPE_CHECKING, cast
 
 import discord
@@ -163,16 +165,100 @@ def ask_cooldown(interaction: discord.Interaction) -> bool:
     return True
 
 
-def ingest_cooldown(interaction: discord.Interaction) -> bool:
-    """Refuse an ingest when the member added too many articles too quickly."""
+class IngestLimit(app_commands.CheckFailure):
+    """The server added as many articles as members may add in the window."""
+
+
+class ArticleBudget:
+    """Articles a server's members may add per window (a sliding window per server)."""
+
+    def __init__(self, rate: int, per: float) -> None:
+        self.rate = rate
+        self.per = per
+        self._added: dict[int, deque[float]] = {}
+
+    def _window(self, guild_id: int, now: float, per: float | None = None) -> deque[float]:
+        window = self._added.setdefault(guild_id, deque())
+        while window and window[0] <= now - (per if per is not None else self.per):
+            window.popleft()
+        return window
+
+    def take(
+        self,
+        guild_id: int,
+        wanted: int,
+        *,
+        now: float | None = None,
+        rate: int | None = None,
+        per: float | None = None,
+    ) -> int:
+        """Reserve up to ``wanted`` articles; return how many the window still allows.
+
+        ``rate``/``per`` are the server's own limit (its /config) instead of the default.
+        """
+        now = time.monotonic() if now is None else now
+        window = self._window(guild_id, now, per)
+        granted = max(0, min(wanted, (rate if rate is not None else self.rate) - len(window)))
+        window.extend([now] * granted)
+        return granted
+
+    def give_back(self, guild_id: int, count: int) -> None:
+        """Return reserved articles that were not added (known or refused links)."""
+        window = self._added.get(guild_id)
+        for _ in range(min(count, len(window or ()))):
+            assert window is not None
+            window.pop()
+
+    def retry_after(
+        self,
+        guild_id: int,
+        *,
+        now: float | None = None,
+        rate: int | None = None,
+        per: float | None = None,
+    ) -> float:
+        """Return the seconds until one more article is allowed."""
+        now = time.monotonic() if now is None else now
+        per = per if per is not None else self.per
+        window = self._window(guild_id, now, per)
+        if len(window) < (rate if rate is not None else self.rate):
+            return 0.0
+        return max(1.0, window[0] + per - now)
+
+
+def take_ingest_budget(interaction: discord.Interaction, wanted: int) -> int:
+    """Reserve articles for an ingest; moderators (Manage Server) are not counted.
+
+    Raises IngestLimit, saying when to come back, when the server has none left.
+    """
+    if may_manage(interaction.permissions):
+        return wanted
     bot = _bot(interaction)
-    config = server_config(bot, interaction.guild_id)
-    bucket, retry_after = bot.ingest_cooldowns.hit(
-        interaction.user.id,
-        scope=interaction.guild_id,
-        rate=config.ingest_cooldown_rate,
-        per=config.ingest_cooldown_seconds,
-    )
-    if retry_after:
-        raise app_commands.CommandOnCooldown(bucket, retry_after)
-    return True
+    budget = bot.ingest_budget
+    guild = interaction.guild_id or 0
+    config = server_config(bot, interaction.guild_id)  # the server's /config, else defaults
+    rate = config.ingest_cooldown_rate or budget.rate
+    per = config.ingest_cooldown_seconds or budget.per
+    granted = budget.take(guild, wanted, rate=rate, per=per)
+    if granted == 0:
+        wait = math.ceil(budget.retry_after(guild, rate=rate, per=per) / 60)
+        raise IngestLimit(
+            f"Members of this server have added {rate} articles in the last "
+            f"{_describe_window(per)}; try again in {wait} min "
+            "(members with Manage Server are not limited)."
+        )
+    return granted
+
+
+def give_back_ingest_budget(interaction: discord.Interaction, count: int) -> None:
+    """Return reserved articles an ingest did not add."""
+    if count > 0 and not may_manage(interaction.permissions):
+        _bot(interaction).ingest_budget.give_back(interaction.guild_id or 0, count)
+
+
+def _describe_window(seconds: float) -> str:
+    if seconds % 3600 == 0:
+        hours = int(seconds // 3600)
+        return "hour" if hours == 1 else f"{hours} hours"
+    minutes = max(1, round(seconds / 60))
+    return "minute" if minutes == 1 else f"{minutes} minutes"

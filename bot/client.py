@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import errors
-from bot.checks import UserCooldowns
+from bot.checks import ArticleBudget, UserCooldowns
 from bot.library import Libraries, Opener, open_claims_db
 from bot.settings import Settings
 
@@ -32,14 +32,18 @@ COGS = (
     "bot.cogs.sources",
     "bot.cogs.requests",
     "bot.cogs.config",
+    "bot.cogs.links",
+    "bot.cogs.feeds",
+    "bot.cogs.watch",
 )
 
 
-def intents() -> discord.Intents:
-    """Return the non-privileged intents the bot needs (no message content, no members)."""
+def intents(*, message_content: bool = False) -> discord.Intents:
+    """Return the intents the bot needs: no privileged one unless watch mode asks for content."""
     wanted = discord.Intents.none()
     wanted.guilds = True
     wanted.guild_messages = True
+    wanted.message_content = message_content
     return wanted
 
 
@@ -62,7 +66,7 @@ class ClaimBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
-            intents=intents(),
+            intents=intents(message_content=settings.watch_mode),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=ClaimTree,
         )
@@ -72,7 +76,7 @@ class ClaimBot(commands.Bot):
         self.ask_cooldowns = UserCooldowns(
             settings.ask_cooldown_rate, settings.ask_cooldown_seconds
         )
-        self.ingest_cooldowns = UserCooldowns(
+        self.ingest_budget = ArticleBudget(
             settings.ingest_cooldown_rate, settings.ingest_cooldown_seconds
         )
         self._session: aiohttp.ClientSession | None = None
@@ -96,7 +100,10 @@ class ClaimBot(commands.Bot):
         await self.load_features()
         from claims_db.fetch import make_session  # noqa: PLC0415 -- engine network module
 
-        self._session = make_session(allow_private=self.settings.allow_private_urls)
+        self._session = make_session(
+            allow_private=self.settings.allow_private_urls,
+            allow_loopback=self.settings.allow_loopback_urls,
+        )
         if self.auto_sync:
             await self.sync_if_changed()
 

@@ -14,7 +14,10 @@ from claims_db.models import (
     Answer,
     Article,
     Explained,
+    Feed,
     Kind,
+    LinkedArticle,
+    LinkResult,
     Speaker,
     SpeakerLookup,
     Statement,
@@ -74,6 +77,7 @@ class Library(Protocol):
         *,
         added_by: str | None = None,
         allow_private: bool = False,
+        allow_loopback: bool = False,
         session: aiohttp.ClientSession | None = None,
     ) -> Article: ...
 
@@ -96,8 +100,20 @@ class Library(Protocol):
         *,
         added_by: str | None = None,
         allow_private: bool = False,
+        allow_loopback: bool = False,
         session: aiohttp.ClientSession | None = None,
     ) -> Added: ...
+
+    async def add_link(
+        self,
+        url: str,
+        *,
+        added_by: str | None = None,
+        allow_private: bool = False,
+        allow_loopback: bool = False,
+        session: aiohttp.ClientSession | None = None,
+        commit: bool = True,
+    ) -> LinkResult: ...
 
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]: ...
 
@@ -134,6 +150,28 @@ class Library(Protocol):
 
     def remove_article(self, article_id: str) -> Article: ...
 
+    def article_for_url(self, url: str) -> Article | None: ...
+
+    def lookup_link(self, text: str, *, statements: int = 3) -> LinkedArticle | None: ...
+
+    def feeds(self) -> list[Feed]: ...
+
+    def find_feed(self, ref: str) -> Feed | None: ...
+
+    def save_feed(self, feed: Feed) -> None: ...
+
+    def remove_feed(self, ref: str) -> Feed: ...
+
+    def feed_articles_today(self, day: str) -> int: ...
+
+    def count_feed_articles(self, day: str, added: int) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def watched_channels(self) -> frozenset[int]: ...
+
+    def set_watched(self, channel_id: int, *, watched: bool) -> None: ...
+
 
 Opener = Callable[[Path], Library]
 
@@ -166,6 +204,11 @@ class Libraries:
         self._open: dict[int, Library] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """Return whether close() has begun (no library opens any more)."""
+        return self._closed
 
     def path_for(self, guild_id: int) -> Path:
         """Return the library file of a guild (chosen from the id only, never from input)."""

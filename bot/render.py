@@ -14,7 +14,19 @@ from urllib.parse import quote, urlsplit
 
 import discord
 
-from claims_db.models import Answer, Article, Explained, Kind, Speaker, SpeakerKind, Statement
+from claims_db.models import (
+    Answer,
+    Article,
+    Explained,
+    Feed,
+    Kind,
+    LinkedArticle,
+    LinkResult,
+    Outcome,
+    Speaker,
+    SpeakerKind,
+    Statement,
+)
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 CONTENT = 2000
@@ -41,14 +53,21 @@ _COLOURS = {
     Kind.DIRECT: discord.Colour(0x5865F2),
     Kind.INDIRECT: discord.Colour(0x57F287),
     Kind.CLAIM: discord.Colour(0xFEE75C),
+    Kind.FACT_CHECK: discord.Colour(0xEB459E),
 }
 _CONTRADICTS_COLOUR = discord.Colour(0xED4245)
 _KIND_LABELS = {
     Kind.DIRECT: "Quote",
     Kind.INDIRECT: "Reported statement",
     Kind.CLAIM: "Claim in the article's own voice",
+    Kind.FACT_CHECK: "Fact-check",
 }
-_KIND_SHORT = {Kind.DIRECT: "quote", Kind.INDIRECT: "reported", Kind.CLAIM: "claim"}
+_KIND_SHORT = {
+    Kind.DIRECT: "quote",
+    Kind.INDIRECT: "reported",
+    Kind.CLAIM: "claim",
+    Kind.FACT_CHECK: "fact-check",
+}
 CONTRADICTS = "⚠ the source appears to contradict this claim"
 _HOW_TO_ADD = "Moderators can add articles with `/ingest` (a link, a file or pasted text)."
 _URL_SAFE = ":/?&=%#+,;~.!$-_"
@@ -354,6 +373,8 @@ def answer_embed(
     """
     statement, article = answer.statement, answer.article
     budget = min(budget, EMBED_TOTAL)
+    if statement.fact_check is not None:
+        return fact_check_embed(answer, budget=budget)
     colour = _CONTRADICTS_COLOUR if answer.contradicts else _COLOURS.get(statement.kind)
     embed = discord.Embed(
         title=safe(one_line(article.title or "Untitled article"), min(TITLE, PUBLIC_TITLE)),
@@ -664,11 +685,13 @@ HELP_TEXT = (
     ("/speakers", "Everyone quoted in this server's library."),
     ("/articles", "The articles in this server's library, newest first."),
     ("/article", "One article's statements in reading order."),
-    ("/ingest", "Add an article from a link, a .txt/.md/.html file or pasted text (moderators)."),
+    ("/ingest", "Add articles from up to 10 links, a .txt/.md/.html file or pasted text."),
     ("/remove", "Remove an article from the library (Manage Server)."),
     ("/requests", "Questions members asked sources for, most wanted first (moderators)."),
     ("/config", "Server settings: ingest role, question limit, seed, expiry (Manage Server)."),
+    ("/feed", "Follow RSS/Atom feeds: add, list, remove (Manage Server)."),
     ("Find sources", "Right-click a message → Apps → Find sources: statements close to it."),
+    ("Add to library", "Right-click a message → Apps → Add to library: adds its links."),
     ("@mention", "Mention me with a question, e.g. “@claimbot what did Noem say about FEMA?”"),
 )
 
@@ -716,3 +739,233 @@ def message_fits(message: Message) -> bool:
                 return False
         total += len(embed)
     return total <= EMBED_TOTAL
+
+
+# ---- fact-checks and links -------------------------------------------------------------------
+
+
+def verdict_label(answer: Answer) -> str:
+    """Return "<Reviewer> rated this: <verdict> (<date>)" for a fact-check answer."""
+    check = answer.statement.fact_check
+    if check is None:
+        return ""
+    who = clamp(one_line(check.reviewer or answer.article.publisher or "A fact-checker"), 80)
+    date = check.published or answer.article.published
+    when = f" ({date})" if date else ""
+    return f"{who} rated this: {clamp(one_line(check.verdict), 150)}{when}"
+
+
+def _appears_in(answer: Answer, limit: int) -> str:
+    lines = []
+    for other in answer.appears_in:
+        title = link(one_line(other.article.title or "Untitled article"), other.article.url, 300)
+        who = one_line(_speaker_line(other))
+        lines.append(f"{title} — {safe(who, 80)}: “{safe(one_line(other.statement.text), 200)}”")
+    return clamp("\n".join(lines), limit)
+
+
+def fact_check_embed(answer: Answer, *, budget: int = EMBED_TOTAL) -> discord.Embed:
+    """Render a fact-check answer: the verdict as published, the claim, where it appears."""
+    statement, article = answer.statement, answer.article
+    check = statement.fact_check
+    assert check is not None
+    review_url = safe_url(check.url) or safe_url(article.url)
+    embed = discord.Embed(
+        title=safe(verdict_label(answer), TITLE), url=review_url, colour=_COLOURS[Kind.FACT_CHECK]
+    )
+    if check.claimant:
+        said = f"Claim by {one_line(check.claimant)}"
+        if check.claim_date:
+            said += f" ({check.claim_date})"
+        embed.set_author(name=plain(said, min(AUTHOR, budget // 12)))
+    small = max(60, budget // 6)
+    if answer.appears_in:
+        embed.add_field(
+            name="The claim appears in",
+            value=_appears_in(answer, min(FIELD_VALUE, small)),
+            inline=False,
+        )
+    review = link(article.title or "The fact-check", review_url, min(FIELD_VALUE, small))
+    embed.add_field(name="Fact-check", value=clamp(review, FIELD_VALUE), inline=False)
+    embed.add_field(name="Match", value=f"{max(0.0, min(answer.score, 1.0)):.0%}", inline=True)
+    embed.set_footer(text=plain(f"fact-check · article {article.id}"))
+    room = max(40, min(DESCRIPTION, budget - _embed_length(embed)))
+    embed.description = f"“{safe(statement.text, max(3, room - 2))}”"
+    return _fit(embed, budget)
+
+
+def linked_article(linked: LinkedArticle) -> Message:
+    """Render what the library holds for a posted link: the article, main statements, speakers."""
+    article = linked.article
+    embed = discord.Embed(
+        title=safe(one_line(article.title or "Untitled article"), TITLE),
+        url=safe_url(article.url),
+        description=safe(_published(article), 300),
+        colour=discord.Colour(0x5865F2),
+    )
+    if linked.speakers:
+        names = ", ".join(f"{safe(one_line(name), 80)} ({n})" for name, n in linked.speakers)
+        embed.add_field(name="Main speakers", value=clamp(names, FIELD_VALUE), inline=False)
+    for answer in linked.statements:
+        statement = answer.statement
+        label = _KIND_LABELS.get(statement.kind, str(statement.kind))
+        name = f"{label} — {one_line(_speaker_line(answer))}"
+        value = f"“{safe(one_line(statement.text), 600)}”"
+        if answer.also_in:
+            others = [
+                link(one_line(a.publisher or a.title or "another article"), a.url, 200)
+                for a in answer.also_in[:_MAX_OTHER_SOURCES]
+            ]
+            value += "\nAlso reported by " + " · ".join(others)
+        embed.add_field(name=plain(name, FIELD_NAME), value=clamp(value, FIELD_VALUE), inline=False)
+    embed.set_footer(text=plain(f"article {article.id} · {linked.total} statements", FOOTER))
+    return Message(
+        content="That link is in this server's library:", embeds=[_fit(embed, EMBED_TOTAL)]
+    )
+
+
+def link_not_in_library(url: str) -> str:
+    """Say that a posted link is not in the library yet, and how to add it."""
+    target = safe_url(url)
+    shown = f"<{target}>" if target else "That link"
+    return clamp(
+        f"{shown} is not in this server's library yet. Members who can add articles can use "
+        "the “Add to library” message command or `/ingest`.",
+        CONTENT,
+    )
+
+
+def _bare_link(url: str) -> str:
+    target = safe_url(url)
+    return f"<{target}>" if target else safe(one_line(url), 300)
+
+
+def ignored_fact_checks(count: int) -> str:
+    """Say that malformed fact-check blocks of a page were left out (nothing of them stored)."""
+    blocks = "block was" if count == 1 else "blocks were"
+    return f"⚠ {count} fact-check (ClaimReview) {blocks} malformed and ignored: no verdict stored."
+
+
+def link_line(result: LinkResult) -> str:
+    """Render one line of what adding a link did: added with N statements, known, refused."""
+    article = result.article
+    if result.outcome is Outcome.REFUSED or article is None:
+        reason = one_line(result.reason or "it could not be added")
+        return clamp(f"⛔ {_bare_link(result.url)} — refused: {safe(reason, 300)}", 600)
+    title = link(one_line(article.title or "Untitled article"), article.url or result.url, 300)
+    if result.outcome is Outcome.KNOWN:
+        return clamp(f"☑️ {title} — already in the library", 600)
+    noun = "statement" if result.statements == 1 else "statements"
+    line = f"✅ {title} — added with {result.statements} {noun}"
+    if result.speakers:
+        line += ", " + ", ".join(safe(one_line(name), 60) for name, _ in result.speakers)
+    if result.ignored_fact_checks:
+        line = clamp(line, 480) + " " + ignored_fact_checks(result.ignored_fact_checks)
+    return clamp(line, 600)
+
+
+def links_report(results: Sequence[LinkResult], waiting: Sequence[str]) -> str:
+    """Render the progress (or final) message of adding several links: one line per link."""
+    total = len(results) + len(waiting)
+    lines = [link_line(r) for r in results]
+    lines += [f"⏳ {_bare_link(url)}" for url in waiting]
+    if waiting:
+        head = f"Adding {total} links: {len(results)} of {total} done…"
+    else:
+        counts = {o: sum(1 for r in results if r.outcome is o) for o in Outcome}
+        head = (
+            f"Done: {counts[Outcome.ADDED]} added, {counts[Outcome.KNOWN]} already in the "
+            f"library, {counts[Outcome.REFUSED]} refused."
+        )
+    text = head
+    for line in lines:
+        if len(text) + len(line) + 1 > CONTENT - 20:
+            text += "\n" + ELLIPSIS
+            break
+        text += "\n" + line
+    return clamp(text, CONTENT)
+
+
+# ---- feeds -----------------------------------------------------------------------------------
+
+
+def _feed_name(feed: Feed) -> str:
+    return safe(one_line(feed.title), 120) if feed.title else _bare_link(feed.url)
+
+
+def added_line(result: LinkResult) -> str:
+    """Render "Added: title — N statements, main speakers" for one article from a feed."""
+    article = result.article
+    assert article is not None
+    title = link(one_line(article.title or "Untitled article"), article.url or result.url, 400)
+    noun = "statement" if result.statements == 1 else "statements"
+    line = f"Added: {title} — {result.statements} {noun}"
+    if result.speakers:
+        line += ", " + ", ".join(safe(one_line(name), 60) for name, _ in result.speakers)
+    return clamp(line, 700)
+
+
+def feed_announcements(feed: Feed, results: Sequence[LinkResult]) -> list[str]:
+    """Render the messages announcing a poll's new articles (each within the content limit)."""
+    lines = [added_line(r) for r in results if r.outcome is Outcome.ADDED and r.article]
+    messages: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > CONTENT:
+            messages.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        messages.append(current)
+    return messages
+
+
+def feed_paused(feed: Feed) -> str:
+    """Tell the server's admins that a feed was paused, why, and how to resume it."""
+    reason = one_line(feed.paused or feed.last_error or "it kept failing")
+    return clamp(
+        f"⚠ I paused the feed {_feed_name(feed)} ({_bare_link(feed.url)}): {safe(reason, 400)}. "
+        "Someone with Manage Server can resume it with `/feed add` or drop it with `/feed remove`.",
+        CONTENT,
+    )
+
+
+def feed_followed(feed: Feed, *, is_new: bool, channel_id: int | None) -> str:
+    """Confirm that a feed is followed, and where its articles are announced."""
+    where = f" New articles are announced in <#{channel_id}>." if channel_id else ""
+    verb = "Now following" if is_new else "Following again"
+    return clamp(f"{verb} {_feed_name(feed)} ({_bare_link(feed.url)}).{where}", CONTENT)
+
+
+def feeds_pages(feeds: Sequence[Feed]) -> list[Message]:
+    """Render the server's feeds with their state, as pages."""
+    lines = []
+    for feed in feeds:
+        if feed.paused:
+            state = f"⏸ paused: {safe(one_line(feed.paused), 300)}"
+        elif feed.last_error:
+            state = f"last poll failed: {safe(one_line(feed.last_error), 200)}"
+        else:
+            state = f"{feed.added} articles added"
+        where = f" · <#{feed.channel_id}>" if feed.channel_id else ""
+        polled = (
+            f" · polled {safe(feed.last_polled, 40)}" if feed.last_polled else " · not polled yet"
+        )
+        lines.append(
+            f"**{_feed_name(feed)}** {_bare_link(feed.url)}\n{state}{where}{polled} · id "
+            f"`{plain(feed.id, 20)}`"
+        )
+    empty = "This server follows no feed yet. Someone with Manage Server can `/feed add` one."
+    return _list_pages(f"Feeds ({len(feeds)})", lines, empty=empty, per_page=PAGE_ITEMS)
+
+
+def feed_removed(feed: Feed) -> str:
+    """Say that a feed is no longer followed."""
+    return clamp(
+        f"No longer following {_feed_name(feed)}; its articles stay in the library.", CONTENT
+    )
+
+
+def feed_choice_name(feed: Feed) -> str:
+    """Name a feed in autocomplete."""
+    return choice(f"{feed.title or feed.url} · {feed.url}")

@@ -35,12 +35,19 @@ class Settings(BaseSettings):
     dev_guild: int | None = None
     ask_cooldown_rate: int = Field(default=5, ge=1)
     ask_cooldown_seconds: float = Field(default=60.0, gt=0)
-    ingest_cooldown_rate: int = Field(default=3, ge=1)
-    ingest_cooldown_seconds: float = Field(default=120.0, gt=0)
+    allow_loopback_urls: bool = False
+    ingest_cooldown_rate: int = Field(default=20, ge=1)
+    ingest_cooldown_seconds: float = Field(default=3600.0, gt=0)
     max_attachment_bytes: int = Field(default=2_000_000, ge=1)
     page_timeout_seconds: float = Field(default=180.0, gt=0)
     request_expiry_days: float = Field(default=30.0, gt=0)
     request_limit_per_day: int = Field(default=5, ge=1)
+    feed_poll_seconds: float = Field(default=1800.0, gt=0)
+    feed_check_seconds: float = Field(default=60.0, gt=0)
+    feed_daily_cap: int = Field(default=100, ge=1)
+    max_feeds: int = Field(default=20, ge=1)
+    watch_mode: bool = False
+    watch_daily_cap: int = Field(default=20, ge=1)
     log_level: str = "INFO"
 
     @property

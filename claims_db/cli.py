@@ -12,8 +12,9 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import platformdirs
 
@@ -21,7 +22,19 @@ from claims_db import text as text_mod
 from claims_db.db import ClaimsDB, IngestReport
 from claims_db.errors import ClaimsError
 from claims_db.identity import kind_of
-from claims_db.models import Answer, Article, ExtractedStatement, Kind, Statement
+from claims_db.models import (
+    Answer,
+    Article,
+    ExtractedStatement,
+    Feed,
+    Kind,
+    Outcome,
+    PollResult,
+    Statement,
+)
+
+if TYPE_CHECKING:
+    from claims_db.feeds import FetchOptions
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +137,22 @@ def _answer_json(ans: Answer) -> dict[str, Any]:
         "reported_in": ans.reported_in,
         "article": _source_json(ans.article),
         "also_in": [_source_json(a) for a in ans.also_in],
+        **({"fact_check": _fact_check_json(ans)} if ans.statement.fact_check else {}),
+    }
+
+
+def _fact_check_json(ans: Answer) -> dict[str, Any]:
+    check = ans.statement.fact_check
+    assert check is not None
+    return {
+        "claim": check.claim,
+        "verdict": check.verdict,
+        "reviewer": check.reviewer,
+        "claimant": check.claimant,
+        "published": check.published,
+        "claim_date": check.claim_date,
+        "url": check.url,
+        "appears_in": [_answer_json(a) for a in ans.appears_in],
     }
 
 
@@ -143,6 +172,11 @@ def _print_answers(answers: Sequence[Answer], *, empty: str) -> None:
         who = f"{who}, {role}" if role else who
         flag = "  [the source appears to contradict this]" if ans.contradicts else ""
         print(f"{i}. {who} ({st.kind.value}, score {ans.score:.2f}){flag}")
+        check = st.fact_check
+        if check is not None:
+            reviewer = check.reviewer or ans.article.publisher or "A fact-checker"
+            when = f" ({check.published})" if check.published else ""
+            print(f"   {reviewer} rated this: {check.verdict}{when}")
         print(f"   “{st.text}”")
         if st.context:
             print(f"   in: {st.context}")
@@ -152,6 +186,9 @@ def _print_answers(answers: Sequence[Answer], *, empty: str) -> None:
             print(f"   {ans.article.url}")
         if ans.reported_in > 1:
             print(f"   reported in {ans.reported_in} articles")
+        if ans.appears_in:
+            where = "; ".join(f"“{a.article.title}”" for a in ans.appears_in)
+            print(f"   the claim appears in: {where}")
 
 
 # -- commands ----------------------------------------------------------------------
@@ -382,6 +419,117 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _feed_options() -> FetchOptions:
+    from claims_db.feeds import FetchOptions
+
+    return FetchOptions(allow_private=_allow_private(), allow_loopback=_allow_loopback())
+
+
+def _allow_loopback() -> bool:
+    value = os.environ.get("CLAIMBOT_ALLOW_LOOPBACK_URLS", "").strip().lower()
+    return value in {"1", "true", "yes"}
+
+
+def _feed_line(feed: Feed) -> str:
+    state = f"paused: {feed.paused}" if feed.paused else f"{feed.added} added"
+    if not feed.paused and feed.last_error:
+        state += f", last poll failed: {feed.last_error}"
+    polled = feed.last_polled or "never polled"
+    return f"{feed.id}  {feed.url}  ({feed.title or 'untitled'}; {state}; {polled})"
+
+
+def _cmd_feed_add(args: argparse.Namespace) -> int:
+    from claims_db.feeds import follow
+
+    with _open_db(args) as db:
+        feed, is_new = asyncio.run(
+            follow(db, args.url, options=_feed_options(), added_by=args.added_by, now=time.time())
+        )
+    if is_new:
+        print(f"Following {feed.url} ({feed.title or 'untitled'}) as {feed.id}.")
+    else:
+        print(f"Already following {feed.url} ({feed.id}); resumed if it was paused.")
+    return 0
+
+
+def _cmd_feed_list(args: argparse.Namespace) -> int:
+    with _open_db(args) as db:
+        feeds = db.feeds()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": f.id,
+                    "url": f.url,
+                    "title": f.title,
+                    "added": f.added,
+                    "last_polled": f.last_polled,
+                    "failures": f.failures,
+                    "paused": f.paused,
+                    "last_error": f.last_error,
+                }
+                for f in feeds
+            ]
+        )
+    elif not feeds:
+        print("This library follows no feed. Add one with `claimbot feed add URL`.")
+    for feed in feeds if not args.json else ():
+        print(_feed_line(feed))
+    return 0
+
+
+def _cmd_feed_remove(args: argparse.Namespace) -> int:
+    with _open_db(args) as db:
+        feed = db.remove_feed(args.feed)
+    print(f"No longer following {feed.url}; its articles stay in the library.")
+    return 0
+
+
+def _cmd_feed_poll(args: argparse.Namespace) -> int:
+    from claims_db.feeds import due_feeds, poll
+
+    now = time.time()
+    with _open_db(args) as db:
+        chosen = db.feeds() if args.all else due_feeds(db, now=now)
+        chosen = [f for f in chosen if f.paused is None]
+
+        async def run() -> list[PollResult]:
+            from claims_db.fetch import make_session
+
+            options = _feed_options()
+            session = make_session(
+                allow_private=options.allow_private, allow_loopback=options.allow_loopback
+            )
+            try:
+                with_session = replace(options, session=session)
+                return [await poll(db, f, options=with_session, now=now) for f in chosen]
+            finally:
+                await session.close()
+
+        results = asyncio.run(run()) if chosen else []
+    if not results:
+        print("No feed is due for a poll (use --all to poll every feed now).")
+    for result in results:
+        feed = result.feed
+        if result.error:
+            paused = " The feed is now paused." if result.paused_now else ""
+            print(f"{feed.url}: failed: {result.error}.{paused}")
+            continue
+        added = [r for r in result.results if r.outcome is Outcome.ADDED]
+        print(f"{feed.url}: {len(added)} added, {len(result.results) - len(added)} skipped")
+        for item in result.results:
+            if item.outcome is Outcome.REFUSED:
+                print(f"  Refused: {item.url} — {item.reason}")
+        for item in added:
+            assert item.article is not None
+            speakers = ", ".join(name for name, _ in item.speakers)
+            print(
+                f"  Added: {item.article.title} — {item.statements} statements"
+                + (f", {speakers}" if speakers else "")
+            )
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     # The Discord layer sits on top of the engine; it is loaded only for these two commands.
     bot = importlib.import_module("bot")
@@ -472,6 +620,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     p.add_argument("-o", "--output", default=None, help="file to write (default stdout)")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("feed", help="follow RSS/Atom feeds: feed add|list|remove|poll")
+    feed_sub = p.add_subparsers(dest="feed_command", required=True, metavar="ACTION")
+    f = feed_sub.add_parser("add", help="follow a feed (checked first; nothing stored if bad)")
+    f.add_argument("url", metavar="URL")
+    f.add_argument("--added-by", default=None, help="who added it (free text)")
+    f.set_defaults(func=_cmd_feed_add)
+    f = feed_sub.add_parser("list", help="the feeds this library follows and their state")
+    f.add_argument("--json", action="store_true", help="print JSON")
+    f.set_defaults(func=_cmd_feed_list)
+    f = feed_sub.add_parser("remove", help="stop following a feed (its articles stay)")
+    f.add_argument("feed", metavar="ID|URL")
+    f.set_defaults(func=_cmd_feed_remove)
+    f = feed_sub.add_parser("poll", help="poll the feeds that are due and add their new items")
+    f.add_argument("--all", action="store_true", help="poll every active feed now")
+    f.set_defaults(func=_cmd_feed_poll)
 
     p = sub.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     p.set_defaults(func=_cmd_run)

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import logging
 import os
+import re
 import sys
 import threading
 import time
@@ -31,9 +32,15 @@ from claims_db.models import (
     Document,
     Explained,
     ExtractedSpeaker,
+    ExtractedStatement,
     Extraction,
+    FactCheck,
+    Feed,
     Kind,
+    LinkedArticle,
+    LinkResult,
     Match,
+    Outcome,
     SourceKind,
     Speaker,
     SpeakerLookup,
@@ -43,6 +50,7 @@ from claims_db.requests import RequestBook
 from claims_db.search import SearchIndex
 from claims_db.server_config import ServerConfig
 from claims_db.store import Store
+from claims_db.urls import find_links, url_key
 
 if TYPE_CHECKING:
     import aiohttp
@@ -153,6 +161,10 @@ class ClaimsDB:
         self._directory.rebuild((sp.id, _identity(sp)) for sp in self._speakers.values())
         self._index = SearchIndex()
         self._index.add(self._statements.values(), self._speakers.values())
+        self._by_url: dict[str, str] = {}
+        for article in self._articles.values():
+            self._remember_urls(article)
+        self._feeds: dict[str, Feed] = {f.id: f for f in store.feeds()}
         # Questions nothing answered yet, asked again after each ingest (claims_db.requests).
         self.requests = RequestBook(store, self._ask_request, self._lock)
         self._config = ServerConfig.from_dict(store.server_config())
@@ -258,11 +270,16 @@ class ClaimsDB:
         *,
         added_by: str | None = None,
         allow_private: bool = False,
+        allow_loopback: bool = False,
         session: aiohttp.ClientSession | None = None,
     ) -> Article:
         """Fetch a web page (guarded against private addresses) and add its article."""
         added = await self.ingest_url(
-            url, added_by=added_by, allow_private=allow_private, session=session
+            url,
+            added_by=added_by,
+            allow_private=allow_private,
+            allow_loopback=allow_loopback,
+            session=session,
         )
         return added.article
 
@@ -272,20 +289,92 @@ class ClaimsDB:
         *,
         added_by: str | None = None,
         allow_private: bool = False,
+        allow_loopback: bool = False,
         session: aiohttp.ClientSession | None = None,
     ) -> Added:
         """Fetch and add a web page like :meth:`add_url`, saying whether the article was new."""
-        from claims_db.fetch import fetch_page  # aiohttp is only needed for URLs
+        return await self._add_url(
+            url,
+            added_by=added_by,
+            allow_private=allow_private,
+            allow_loopback=allow_loopback,
+            session=session,
+        )
 
-        page = await fetch_page(url, session=session, allow_private=allow_private)
-        return await asyncio.to_thread(self._add_page, page.text, page.url, page.is_html, added_by)
+    async def add_link(
+        self,
+        url: str,
+        *,
+        added_by: str | None = None,
+        allow_private: bool = False,
+        allow_loopback: bool = False,
+        session: aiohttp.ClientSession | None = None,
+        commit: bool = True,
+    ) -> LinkResult:
+        """Add one link and say what happened (added / already known / refused and why).
 
-    def _add_page(self, body: str, url: str, is_html: bool, added_by: str | None) -> Added:
+        With ``commit=False`` the article is staged and the next write carries it (a feed
+        poll writes once for all its items). Everything that takes the library's lock runs
+        in a thread, so the event loop never waits on a write in progress.
+        """
+        try:
+            added = await self._add_url(
+                url,
+                added_by=added_by,
+                allow_private=allow_private,
+                allow_loopback=allow_loopback,
+                session=session,
+                commit=commit,
+            )
+        except ClaimsError as exc:
+            return LinkResult(url, Outcome.REFUSED, reason=str(exc) or "It could not be added.")
+        return await asyncio.to_thread(self._link_result, url, added)
+
+    def _link_result(self, url: str, added: Added) -> LinkResult:
+        article = added.article
+        with self._lock:
+            stored = [self._statements[sid] for sid in self._by_article.get(article.id, [])]
+        speakers = Counter(s.speaker for s in stored if s.speaker and s.kind is not Kind.CLAIM)
+        return LinkResult(
+            url,
+            Outcome.ADDED if added.is_new else Outcome.KNOWN,
+            article=article,
+            statements=len(stored),
+            speakers=tuple(speakers.most_common(3)),
+            ignored_fact_checks=added.ignored_fact_checks,
+        )
+
+    async def _add_url(
+        self,
+        url: str,
+        *,
+        added_by: str | None,
+        allow_private: bool,
+        allow_loopback: bool,
+        session: aiohttp.ClientSession | None,
+        commit: bool = True,
+    ) -> Added:
+        from claims_db.fetch import check_url, fetch_page  # aiohttp is only needed for URLs
+
+        known = await asyncio.to_thread(self.article_for_url, url)
+        if known is not None:
+            return Added(known, is_new=False)  # the same link again (or a variant of it)
+        check_url(url, allow_private=allow_private, allow_loopback=allow_loopback)
+        page = await fetch_page(
+            url, session=session, allow_private=allow_private, allow_loopback=allow_loopback
+        )
+        return await asyncio.to_thread(
+            self._add_page, page.text, page.url, page.is_html, added_by, commit
+        )
+
+    def _add_page(
+        self, body: str, url: str, is_html: bool, added_by: str | None, commit: bool = True
+    ) -> Added:
         if is_html:
             doc = text_mod.document_from_html(body, url=url)
         else:
             doc = text_mod.document_from_text(body, url=url)
-        return self._add(doc, source=SourceKind.URL, added_by=added_by)
+        return self._add(doc, source=SourceKind.URL, added_by=added_by, commit=commit)
 
     def add_document(
         self,
@@ -310,7 +399,7 @@ class ClaimsDB:
         with self._lock:
             known = self._articles.get(article_id)
         if known is not None:
-            return Added(known, is_new=False)
+            return Added(known, is_new=False, ignored_fact_checks=doc.ignored_fact_checks)
         extraction = extract(doc.text, title=doc.title)
         article = Article(
             id=article_id,
@@ -324,6 +413,7 @@ class ClaimsDB:
             added_by=added_by,
             source=source,
             extractor_version=EXTRACTOR_VERSION,
+            fact_checks=doc.fact_checks,
         )
         with self._lock:
             known = self._articles.get(article_id)
@@ -333,11 +423,12 @@ class ClaimsDB:
             if commit:
                 self._commit_or_roll_back(article_id)
         log.info("added article %s (%d statements)", article_id, count)
-        return Added(article, is_new=True)
+        return Added(article, is_new=True, ignored_fact_checks=doc.ignored_fact_checks)
 
     def _put(self, article: Article, extraction: Extraction) -> int:
         """Stage an article with its extracted statements and speakers; return the count."""
         text = article.text
+        checks = _fact_check_spans(text, article.fact_checks)
         quoted = {st.speaker for st in extraction.statements if st.speaker}
         speaker_ids, changed = self._merge_speakers(
             (sp for sp in extraction.speakers if sp.name in quoted), article_id=article.id
@@ -360,10 +451,13 @@ class ClaimsDB:
                 cue=st.cue,
                 addressee=st.addressee,
             )
-            for st in extraction.statements
+            for st in _outside(extraction.statements, checks)
         ]
+        statements.extend(_fact_check_statement(article, start, check) for start, check in checks)
+        statements.sort(key=lambda s: s.start)
         self._store.put_article(article, statements, changed)
         self._articles[article.id] = article
+        self._remember_urls(article)
         self._by_article[article.id] = [s.id for s in statements]
         for s in statements:
             self._statements[s.id] = s
@@ -568,7 +662,64 @@ class ClaimsDB:
         for name, reason in report.failed:
             log.warning("seed %s not added: %s", name, reason)
 
+    def _remember_urls(self, article: Article) -> None:
+        for key in _keys_of(article):
+            self._by_url.setdefault(key, article.id)
+
     # -- reading ---------------------------------------------------------------
+
+    def article_for_url(self, url: str) -> Article | None:
+        """Return the stored article a link names (tracking parameters, www. etc. ignored)."""
+        key = url_key(url)
+        if key is None:
+            return None
+        with self._lock:
+            article_id = self._by_url.get(key)
+            return self._articles.get(article_id) if article_id else None
+
+    def lookup_link(self, text: str, *, statements: int = 3) -> LinkedArticle | None:
+        """Return the article of the first link in ``text`` that the library holds, or None.
+
+        Its main statements come first: quotes and reported speech with a speaker, in
+        reading order, then claims; each carries ``also_in``, the other articles with a
+        near-identical statement ("also reported by").
+        """
+        for link in find_links(text):
+            article = self.article_for_url(link)
+            if article is not None:
+                return self._linked(link, article, statements)
+        return None
+
+    def _linked(self, link: str, article: Article, count: int) -> LinkedArticle:
+        with self._lock:
+            stored = [self._statements[sid] for sid in self._by_article.get(article.id, [])]
+            spoken = [s for s in stored if s.speaker and s.kind in (Kind.DIRECT, Kind.INDIRECT)]
+            rest = [s for s in stored if s not in spoken]
+            main = (spoken + rest)[:count]
+            main.sort(key=lambda s: s.start)
+            answers = tuple(self._with_copies(st) for st in main)
+            speakers = Counter(s.speaker for s in stored if s.speaker)
+        return LinkedArticle(
+            url=link,
+            article=article,
+            statements=answers,
+            speakers=tuple(speakers.most_common(3)),
+            total=len(stored),
+        )
+
+    def _with_copies(self, statement: Statement) -> Answer:
+        """Return a statement as an answer whose ``also_in`` are the other articles carrying it."""
+        others: dict[str, Article] = {}
+        key = _fold(statement.text)
+        for match in self._index.search(statement.text, limit=5):
+            for sid in (match.statement_id, *match.also_in):
+                other = self._statements.get(sid)
+                if other is None or other.article_id == statement.article_id:
+                    continue
+                if fuzz.ratio(key, _fold(other.text)) >= _SAME_STATEMENT:
+                    others.setdefault(other.article_id, self._articles[other.article_id])
+        answer = self._answer(Match(statement.id, 1.0))
+        return replace(answer, also_in=tuple(others.values()))
 
     def ask(self, question: str, *, limit: int = 3) -> list[Answer]:
         """Return the sourced statements that best answer ``question``; [] if none fits."""
@@ -588,13 +739,61 @@ class ClaimsDB:
         with self._lock:
             ranking = self._index.explain(question, limit=limit)
             threshold = self._index.threshold
-            answers = tuple(
-                self._answer(m)
+            kept = [
+                m
                 for m in ranking.matches
                 if m.score >= threshold and m.statement_id in self._statements
-            )
+            ]
+            answers = self._verdicts_first([self._answer(m) for m in kept], kept)[:limit]
             close = tuple(self._speakers[s] for s in ranking.did_you_mean if s in self._speakers)
-            return Explained(answers, ranking.unknown_speaker, close)
+            return Explained(tuple(answers), ranking.unknown_speaker, close)
+
+    def _verdicts_first(self, answers: list[Answer], matches: list[Match]) -> list[Answer]:
+        """Put matching fact-checks first, each with the news statements that make its claim.
+
+        A fact-check folded into a near-identical news statement (``also_in``) is brought
+        out as its own answer, since the verdict is what the asker most needs to see.
+        """
+        verdicts: list[Answer] = []
+        others: list[Answer] = []
+        seen: set[str] = set()
+        for answer, match in zip(answers, matches, strict=False):
+            if answer.statement.fact_check is not None:
+                verdicts.append(answer)
+                seen.add(answer.statement.id)
+            else:
+                others.append(answer)
+            for sid in match.also_in:
+                st = self._statements.get(sid)
+                if st is not None and st.fact_check is not None and sid not in seen:
+                    seen.add(sid)
+                    verdicts.append(
+                        self._answer(Match(sid, match.score, match.matched, match.contradicts))
+                    )
+        if not verdicts:
+            return answers
+        linked = [replace(v, appears_in=self._claim_appears_in(v, others)) for v in verdicts]
+        return linked + others
+
+    def _claim_appears_in(self, verdict: Answer, others: list[Answer]) -> tuple[Answer, ...]:
+        """Return the news statements (not fact-checks) that make a fact-checked claim."""
+        check = verdict.statement.fact_check
+        assert check is not None
+        found: dict[str, Answer] = {}
+        for match in self._index.search(check.claim, limit=_APPEARS_IN + 2):
+            st = self._statements.get(match.statement_id)
+            if st is None or st.fact_check is not None or st.article_id == verdict.article.id:
+                continue
+            found.setdefault(st.id, self._answer(match))
+        for other in others:
+            if other.statement.id in found or other.article.id == verdict.article.id:
+                continue
+            if any(a.id == verdict.article.id for a in other.also_in):
+                found[other.statement.id] = other
+        best: dict[str, Answer] = {}  # one statement per article, its best
+        for answer in sorted(found.values(), key=lambda a: -a.score):
+            best.setdefault(answer.article.id, answer)
+        return tuple(list(best.values())[:_APPEARS_IN])
 
     def _ask_request(self, question: str) -> list[Answer]:
         """Ask a source request's question again, as `ask` would answer it."""
@@ -734,7 +933,11 @@ class ClaimsDB:
                 touched.add(speaker_id)
                 self._speaker_counts[speaker_id] -= 1
         for article_id in article_ids:
-            self._articles.pop(article_id, None)
+            dropped = self._articles.pop(article_id, None)
+            if dropped is not None:
+                for key in _keys_of(dropped):
+                    if self._by_url.get(key) == article_id:
+                        del self._by_url[key]
         orphans = sorted(sp for sp in touched if self._speaker_counts[sp] <= 0)
         for sp in orphans:
             del self._speaker_counts[sp]
@@ -757,6 +960,79 @@ class ClaimsDB:
         self._index.add((), survivors)
         return orphans
 
+    # -- feeds (polling lives in claims_db.feeds) --------------------------------------
+
+    def feeds(self) -> list[Feed]:
+        """Return the feeds this library follows, oldest first."""
+        with self._lock:
+            return sorted(self._feeds.values(), key=lambda f: (f.added_at, f.id))
+
+    def find_feed(self, ref: str) -> Feed | None:
+        """Return a feed by id, unique id prefix, or URL (any variant of it), or None."""
+        ref = ref.strip()
+        with self._lock:
+            if ref in self._feeds:
+                return self._feeds[ref]
+            key = url_key(ref)
+            if key is not None:
+                return next((f for f in self._feeds.values() if url_key(f.url) == key), None)
+            hits = [f for fid, f in self._feeds.items() if len(ref) >= 4 and fid.startswith(ref)]
+            return hits[0] if len(hits) == 1 else None
+
+    def save_feed(self, feed: Feed) -> None:
+        """Store a new or updated feed (written at once: feed state is small)."""
+        with self._lock:
+            self._store.put_feed(feed)
+            self._feeds[feed.id] = feed
+            self._store.commit()
+
+    def remove_feed(self, ref: str) -> Feed:
+        """Stop following a feed (its articles stay in the library)."""
+        with self._lock:
+            feed = self.find_feed(ref)
+            if feed is None:
+                raise NotFound(f"This library follows no feed {ref!r}.")
+            self._store.delete_feed(feed.id)
+            del self._feeds[feed.id]
+            self._store.commit()
+            return feed
+
+    def watched_channels(self) -> frozenset[int]:
+        """Return the channels whose posted links the bot adds (watch mode)."""
+        with self._lock:
+            return frozenset(self._store.watched_channels())
+
+    def set_watched(self, channel_id: int, *, watched: bool) -> None:
+        """Turn watch mode on or off for one channel."""
+        with self._lock:
+            channels = set(self._store.watched_channels())
+            if watched:
+                channels.add(channel_id)
+            else:
+                channels.discard(channel_id)
+            self._store.put_watched_channels(sorted(channels))
+            self._store.commit()
+
+    def commit(self) -> None:
+        """Write what is staged (articles added with ``commit=False``)."""
+        with self._lock:
+            self._store.commit()
+
+    def feed_articles_today(self, day: str) -> int:
+        """Return how many articles feeds added on ``day`` (an ISO date, UTC)."""
+        with self._lock:
+            stored_day, count = self._store.feed_quota()
+            return count if stored_day == day else 0
+
+    def count_feed_articles(self, day: str, added: int) -> None:
+        """Count articles feeds added on ``day`` towards the daily cap.
+
+        Staged, not written: the next write (the feed's state after the poll) carries it.
+        """
+        with self._lock:
+            stored_day, count = self._store.feed_quota()
+            self._store.put_feed_quota(day, (count if stored_day == day else 0) + added)
+
     # -- helpers -------------------------------------------------------------------
 
     def _answer(self, match: Match) -> Answer:
@@ -775,6 +1051,60 @@ class ClaimsDB:
             contradicts=match.contradicts,
             also_in=also,
         )
+
+
+_APPEARS_IN = 3  # news statements linked to one fact-check
+_SAME_STATEMENT = 92  # rapidfuzz ratio above which two statements are one (as search folds)
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _keys_of(article: Article) -> list[str]:
+    """Return the URL keys an article is found by: its URL (an upload's canonical link)."""
+    key = url_key(article.url) if article.url else None
+    return [key] if key is not None else []
+
+
+def _fact_check_spans(text: str, checks: Iterable[FactCheck]) -> list[tuple[int, FactCheck]]:
+    """Return where each fact-check's claim sits in the article text (ingestion put it there)."""
+    spans: list[tuple[int, FactCheck]] = []
+    for check in checks:
+        start = text.find(check.claim)
+        if start < 0:
+            log.warning("a fact-check's claim is not in its article text; skipped")
+            continue
+        if any(start == seen for seen, _ in spans):
+            continue  # two verdicts on one claim: the first (JSON-LD before microdata) stands
+        spans.append((start, check))
+    return spans
+
+
+def _outside(
+    statements: Iterable[ExtractedStatement], checks: list[tuple[int, FactCheck]]
+) -> Iterable[ExtractedStatement]:
+    """Yield the extracted statements that do not overlap a fact-checked claim."""
+    taken = [(start, start + len(check.claim)) for start, check in checks]
+    for st in statements:
+        if not any(st.start < end and start < st.end for start, end in taken):
+            yield st
+
+
+def _fact_check_statement(article: Article, start: int, check: FactCheck) -> Statement:
+    end = start + len(check.claim)
+    return Statement(
+        id=_short_hash(article.id, str(start), str(end), Kind.FACT_CHECK.value),
+        article_id=article.id,
+        kind=Kind.FACT_CHECK,
+        text=article.text[start:end],
+        start=start,
+        end=end,
+        sentence=article.text[start:end],
+        speaker=check.claimant,
+        cue="rated",
+        fact_check=check,
+    )
 
 
 def _spelling_likeness(typed_key: str, speaker: Speaker) -> float:

@@ -38,7 +38,18 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 HTML_CONTENT_TYPES: Final = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_CONTENT_TYPES: Final = HTML_CONTENT_TYPES | {"text/plain"}
+FEED_CONTENT_TYPES: Final = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "application/feed+json",
+    }
+)
 DEFAULT_MAX_BYTES: Final = 5_000_000
+DEFAULT_FEED_MAX_BYTES: Final = 2_000_000
 
 _ALLOWED_SCHEMES = frozenset({"http", "https"})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -61,9 +72,13 @@ _HEX_PART = re.compile(r"0[xX][0-9a-fA-F]*")
 _OCTAL_PART = re.compile(r"0[0-7]+")
 _DECIMAL_PART = re.compile(r"[0-9]+")
 
-# Sessions made by make_session(), with the allow_private they were made with.
-_GUARDED_SESSIONS: weakref.WeakKeyDictionary[aiohttp.ClientSession, bool] = (
+# Sessions made by make_session(), with the (allow_private, allow_loopback) they were made with.
+_GUARDED_SESSIONS: weakref.WeakKeyDictionary[aiohttp.ClientSession, tuple[bool, bool]] = (
     weakref.WeakKeyDictionary()
+)
+_FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, "
+    "text/html;q=0.1"
 )
 
 
@@ -74,6 +89,28 @@ class Page:
     url: str
     text: str
     is_html: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FeedResponse:
+    """A fetched feed: its bytes and validators, or ``not_modified`` after a conditional GET."""
+
+    url: str
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    url: str
+    status: int
+    content_type: str
+    charset: str | None
+    body: bytes
+    etag: str | None
+    last_modified: str | None
 
 
 def is_public_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -134,7 +171,7 @@ def _literal_address(host: str) -> IPAddress | None:
         return _legacy_ipv4(bare)
 
 
-def _parse_checked(url: str, *, allow_private: bool) -> URL:
+def _parse_checked(url: str, *, allow_private: bool, allow_loopback: bool = False) -> URL:
     """Parse ``url`` and apply the scheme and literal-address checks; return the parsed URL."""
     try:
         parsed = URL(url.strip())
@@ -151,17 +188,23 @@ def _parse_checked(url: str, *, allow_private: bool) -> URL:
     if name in _LOCAL_NAMES or name.endswith(".localhost"):
         raise UnsafeURL(_PRIVATE_MESSAGE)
     address = _literal_address(host)
-    if address is not None and not is_public_address(address):
+    if address is not None and not _is_allowed(address, allow_loopback=allow_loopback):
         raise UnsafeURL(_PRIVATE_MESSAGE)
     return parsed
 
 
-def check_url(url: str, *, allow_private: bool = False) -> None:
+def _is_allowed(address: IPAddress, *, allow_loopback: bool) -> bool:
+    """Return whether an address may be connected to (loopback only under the test switch)."""
+    return is_public_address(address) or (allow_loopback and address.is_loopback)
+
+
+def check_url(url: str, *, allow_private: bool = False, allow_loopback: bool = False) -> None:
     """Raise UnsafeURL unless ``url`` is http(s) and any literal IP address in it is public.
 
     Host names are not resolved here; the connector's resolver checks them when connecting.
+    ``allow_loopback`` (a test switch) admits 127.0.0.1 and ::1 but no other private address.
     """
-    _parse_checked(url, allow_private=allow_private)
+    _parse_checked(url, allow_private=allow_private, allow_loopback=allow_loopback)
 
 
 class PublicOnlyResolver(AbstractResolver):
@@ -172,9 +215,14 @@ class PublicOnlyResolver(AbstractResolver):
     """
 
     def __init__(
-        self, *, allow_private: bool = False, upstream: AbstractResolver | None = None
+        self,
+        *,
+        allow_private: bool = False,
+        allow_loopback: bool = False,
+        upstream: AbstractResolver | None = None,
     ) -> None:
         self._allow_private = allow_private
+        self._allow_loopback = allow_loopback
         self._upstream = upstream
 
     async def resolve(
@@ -196,7 +244,7 @@ class PublicOnlyResolver(AbstractResolver):
                 log.warning("resolver returned a non-address for a host a member asked for")
                 log.debug("non-address %r for %s", result["host"], host)
                 raise UnsafeURL(_PRIVATE_MESSAGE) from None
-            if not is_public_address(address):
+            if not _is_allowed(address, allow_loopback=self._allow_loopback):
                 log.debug("refused %s: resolves to non-public %s", host, address)
                 raise UnsafeURL(_PRIVATE_MESSAGE)
         return results
@@ -208,7 +256,10 @@ class PublicOnlyResolver(AbstractResolver):
 
 
 def make_session(
-    *, allow_private: bool = False, resolver: AbstractResolver | None = None
+    *,
+    allow_private: bool = False,
+    allow_loopback: bool = False,
+    resolver: AbstractResolver | None = None,
 ) -> aiohttp.ClientSession:
     """Create the aiohttp session fetch_page needs: address checks at connect time, no proxies.
 
@@ -217,7 +268,9 @@ def make_session(
     server's fetches never carry state into another's.
     """
     connector = aiohttp.TCPConnector(
-        resolver=PublicOnlyResolver(allow_private=allow_private, upstream=resolver),
+        resolver=PublicOnlyResolver(
+            allow_private=allow_private, allow_loopback=allow_loopback, upstream=resolver
+        ),
         use_dns_cache=False,
     )
     session = aiohttp.ClientSession(
@@ -226,13 +279,15 @@ def make_session(
         cookie_jar=aiohttp.DummyCookieJar(),
         trust_env=False,  # an environment proxy would resolve names where we cannot check them
     )
-    _GUARDED_SESSIONS[session] = allow_private
+    _GUARDED_SESSIONS[session] = (allow_private, allow_loopback)
     return session
 
 
-async def _read_capped(response: aiohttp.ClientResponse, *, max_bytes: int) -> bytes:
+async def _read_capped(
+    response: aiohttp.ClientResponse, *, max_bytes: int, what: str = "page"
+) -> bytes:
     """Read the (decompressed) body in chunks, refusing it once it passes ``max_bytes``."""
-    too_large = InputTooLarge(f"The page is larger than {describe_size(max_bytes)}.")
+    too_large = InputTooLarge(f"The {what} is larger than {describe_size(max_bytes)}.")
     if response.content_length is not None and response.content_length > max_bytes:
         raise too_large
     chunks: list[bytes] = []
@@ -250,15 +305,18 @@ async def _fetch_hops(
     url: str,
     *,
     allow_private: bool,
+    allow_loopback: bool,
     max_bytes: int,
     request_timeout: aiohttp.ClientTimeout,
     max_redirects: int,
-) -> Page:
-    """Follow redirects by hand, re-checking every hop, and return the final page."""
-    target = _parse_checked(url, allow_private=allow_private)
+    content_types: frozenset[str],
+    headers: dict[str, str],
+) -> _Raw:
+    """Follow redirects by hand, re-checking every hop, and return the final response."""
+    target = _parse_checked(url, allow_private=allow_private, allow_loopback=allow_loopback)
     for _hop in range(max_redirects + 1):
         async with session.get(
-            target, allow_redirects=False, timeout=request_timeout, headers=_HEADERS
+            target, allow_redirects=False, timeout=request_timeout, headers=headers
         ) as response:
             if response.status in _REDIRECT_STATUSES:
                 location = response.headers.get("Location")
@@ -269,59 +327,85 @@ async def _fetch_hops(
                 except ValueError:
                     raise FetchFailed("The server redirected to an invalid address.") from None
                 log.debug("redirect %s -> %s", response.url, next_url)
-                target = _parse_checked(next_url, allow_private=allow_private)
+                target = _parse_checked(
+                    next_url, allow_private=allow_private, allow_loopback=allow_loopback
+                )
                 continue
+            etag = response.headers.get("ETag")
+            last_modified = response.headers.get("Last-Modified")
+            if response.status == 304:
+                return _Raw(str(response.url), 304, "", None, b"", etag, last_modified)
             if not 200 <= response.status < 300:
                 raise FetchFailed(f"The server returned HTTP {response.status}.")
             content_type = response.content_type.lower()
-            if content_type not in TEXT_CONTENT_TYPES:
-                raise FetchFailed(f"That is not an HTML or text page ({content_type}).")
-            body = await _read_capped(response, max_bytes=max_bytes)
-            is_html = content_type in HTML_CONTENT_TYPES
-            charset = response.charset or (html_charset(body) if is_html else None)
-            return Page(
-                url=str(response.url), text=decode_bytes(body, charset=charset), is_html=is_html
+            if content_type not in content_types:
+                raise FetchFailed(_wrong_type(content_type, content_types))
+            what = "feed" if content_type in FEED_CONTENT_TYPES else "page"
+            body = await _read_capped(response, max_bytes=max_bytes, what=what)
+            return _Raw(
+                str(response.url),
+                response.status,
+                content_type,
+                response.charset,
+                body,
+                etag,
+                last_modified,
             )
     raise FetchFailed(f"The page redirected more than {max_redirects} times.")
 
 
-async def fetch_page(
+def _wrong_type(content_type: str, wanted: frozenset[str]) -> str:
+    if wanted & FEED_CONTENT_TYPES and content_type in HTML_CONTENT_TYPES:
+        return "That is a web page, not an RSS or Atom feed."
+    if wanted & FEED_CONTENT_TYPES:
+        return f"That is not an RSS or Atom feed ({content_type})."
+    return f"That is not an HTML or text page ({content_type})."
+
+
+async def _guarded_fetch(
     url: str,
     *,
-    session: aiohttp.ClientSession | None = None,
-    allow_private: bool = False,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    timeout: float = 20.0,
-    connect_timeout: float = 5.0,
-    max_redirects: int = 5,
-) -> Page:
-    """Fetch an HTML or plain-text page from a public address.
-
-    A ``session`` passed in must come from :func:`make_session` (its resolver does the
-    connect-time address check); otherwise a session is made for this call and closed.
-    ``timeout`` bounds the whole fetch, redirects and body included. ``allow_private``
-    is a test switch for loopback servers and is off by default.
-    """
+    session: aiohttp.ClientSession | None,
+    allow_private: bool,
+    allow_loopback: bool,
+    max_bytes: int,
+    timeout: float,
+    connect_timeout: float,
+    max_redirects: int,
+    content_types: frozenset[str],
+    headers: dict[str, str],
+) -> _Raw:
+    """Fetch under every guard (see the module docstring), translating network errors."""
     if session is not None:
-        session_allows_private = _GUARDED_SESSIONS.get(session)
-        if session_allows_private is None:
-            raise ValueError("fetch_page needs a session created by make_session()")
-        if session_allows_private and not allow_private:
+        policy = _GUARDED_SESSIONS.get(session)
+        if policy is None:
+            raise ValueError("fetching needs a session created by make_session()")
+        session_private, session_loopback = policy
+        if session_private and not allow_private:
             raise ValueError("this session allows private addresses; pass allow_private=True")
+        if session_loopback and not (allow_loopback or allow_private):
+            raise ValueError("this session allows loopback; pass allow_loopback=True")
     request_timeout = aiohttp.ClientTimeout(
         total=timeout, connect=connect_timeout, sock_connect=connect_timeout, sock_read=timeout
     )
     owned = session is None
-    active = make_session(allow_private=allow_private) if session is None else session
+    active = (
+        make_session(allow_private=allow_private, allow_loopback=allow_loopback)
+        if session is None
+        else session
+    )
     try:
         async with asyncio.timeout(timeout):
             return await _fetch_hops(
                 active,
                 url,
                 allow_private=allow_private,
+                allow_loopback=allow_loopback,
                 max_bytes=max_bytes,
                 request_timeout=request_timeout,
                 max_redirects=max_redirects,
+                content_types=content_types,
+                headers=headers,
             )
     except TimeoutError:
         raise FetchFailed(_TIMEOUT_MESSAGE) from None
@@ -343,3 +427,82 @@ async def fetch_page(
     finally:
         if owned:
             await active.close()
+
+
+async def fetch_page(
+    url: str,
+    *,
+    session: aiohttp.ClientSession | None = None,
+    allow_private: bool = False,
+    allow_loopback: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = 20.0,
+    connect_timeout: float = 5.0,
+    max_redirects: int = 5,
+) -> Page:
+    """Fetch an HTML or plain-text page from a public address.
+
+    A ``session`` passed in must come from :func:`make_session` (its resolver does the
+    connect-time address check); otherwise a session is made for this call and closed.
+    ``timeout`` bounds the whole fetch, redirects and body included. ``allow_private``
+    and ``allow_loopback`` are test switches for loopback servers and are off by default.
+    """
+    raw = await _guarded_fetch(
+        url,
+        session=session,
+        allow_private=allow_private,
+        allow_loopback=allow_loopback,
+        max_bytes=max_bytes,
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        max_redirects=max_redirects,
+        content_types=TEXT_CONTENT_TYPES,
+        headers=_HEADERS,
+    )
+    if raw.status == 304:
+        raise FetchFailed("The server returned HTTP 304 to a plain request.")
+    is_html = raw.content_type in HTML_CONTENT_TYPES
+    charset = raw.charset or (html_charset(raw.body) if is_html else None)
+    return Page(url=raw.url, text=decode_bytes(raw.body, charset=charset), is_html=is_html)
+
+
+async def fetch_feed(
+    url: str,
+    *,
+    session: aiohttp.ClientSession | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    allow_private: bool = False,
+    allow_loopback: bool = False,
+    max_bytes: int = DEFAULT_FEED_MAX_BYTES,
+    timeout: float = 20.0,
+    connect_timeout: float = 5.0,
+    max_redirects: int = 5,
+) -> FeedResponse:
+    """Fetch an RSS or Atom feed politely: a conditional GET with the validators of last time.
+
+    The guards are those of :func:`fetch_page`; an HTML page is refused with a message
+    that says so. A 304 answer gives ``not_modified`` and no body.
+    """
+    headers = {**_HEADERS, "Accept": _FEED_ACCEPT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    raw = await _guarded_fetch(
+        url,
+        session=session,
+        allow_private=allow_private,
+        allow_loopback=allow_loopback,
+        max_bytes=max_bytes,
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        max_redirects=max_redirects,
+        content_types=FEED_CONTENT_TYPES | HTML_CONTENT_TYPES,
+        headers=headers,
+    )
+    if raw.status == 304:
+        return FeedResponse(raw.url, b"", etag, last_modified, not_modified=True)
+    if raw.content_type in HTML_CONTENT_TYPES:
+        raise FetchFailed("That is a web page, not an RSS or Atom feed.")
+    return FeedResponse(raw.url, raw.body, raw.etag, raw.last_modified)

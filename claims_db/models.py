@@ -13,6 +13,7 @@ class Kind(StrEnum):
     DIRECT = "direct"  # words inside quotation marks
     INDIRECT = "indirect"  # reported speech
     CLAIM = "claim"  # a factual sentence in the article's own voice
+    FACT_CHECK = "fact-check"  # a claim a fact-checker rated (schema.org ClaimReview)
 
 
 class SourceKind(StrEnum):
@@ -29,6 +30,19 @@ class SpeakerKind(StrEnum):
 
     PERSON = "person"
     ORGANISATION = "organisation"
+
+
+@dataclass(frozen=True, slots=True)
+class FactCheck:
+    """A fact-checker's verdict on a claim, as the page's ClaimReview publishes it."""
+
+    claim: str  # claimReviewed
+    verdict: str  # reviewRating.alternateName, exactly as published ("False", "Mostly true")
+    reviewer: str | None = None  # the review's author or publisher ("The Fact Desk")
+    claimant: str | None = None  # itemReviewed.author: who made the claim
+    published: str | None = None  # ISO date of the review
+    claim_date: str | None = None  # ISO date the claim was made, when given
+    url: str | None = None  # the review's URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +92,8 @@ class Document:
     publisher: str | None = None
     published: str | None = None  # ISO date (YYYY-MM-DD) when known
     authors: tuple[str, ...] = ()
+    fact_checks: tuple[FactCheck, ...] = ()  # ClaimReviews on the page
+    ignored_fact_checks: int = 0  # malformed ClaimReview blocks left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +111,7 @@ class Article:
     added_by: str | None = None
     source: SourceKind = SourceKind.TEXT
     extractor_version: int = 0
+    fact_checks: tuple[FactCheck, ...] = ()  # kept so that re-extraction finds them again
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +160,7 @@ class Statement:
     speaker: str | None = None  # canonical name, denormalised for display and search
     cue: str | None = None
     addressee: str | None = None
+    fact_check: FactCheck | None = None  # the verdict, on a ``fact-check`` statement
 
     @property
     def context(self) -> str | None:
@@ -196,6 +214,8 @@ class Answer:
     matched: tuple[str, ...] = ()
     contradicts: bool = False
     also_in: tuple[Article, ...] = field(default=())
+    # For a fact-check: statements of the library's news articles that make the claim.
+    appears_in: tuple[Answer, ...] = field(default=())
 
     @property
     def is_speaker_unnamed(self) -> bool:
@@ -220,6 +240,71 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkedArticle:
+    """What the library holds for a link a member posted: the article and its main statements."""
+
+    url: str  # the link as posted
+    article: Article
+    statements: tuple[Answer, ...]  # main statements, each with ``also_in`` elsewhere
+    speakers: tuple[tuple[str, int], ...]  # (name, statement count), most quoted first
+    total: int  # statements in the article
+
+
+class Outcome(StrEnum):
+    """What adding one link did."""
+
+    ADDED = "added"
+    KNOWN = "known"  # already in the library (same link, or the same text under another)
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    """The result of adding one link: never an exception, so a batch reports every link."""
+
+    url: str
+    outcome: Outcome
+    article: Article | None = None
+    statements: int = 0
+    speakers: tuple[tuple[str, int], ...] = ()  # main speakers, most quoted first
+    reason: str | None = None  # why it was refused, for the person who added it
+    ignored_fact_checks: int = 0  # malformed ClaimReview blocks on the page, left out
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """An RSS or Atom feed a library follows, with the state that makes polling polite."""
+
+    id: str  # hash of the feed's URL key
+    url: str
+    title: str | None = None
+    channel_id: int | None = None  # where the bot announces new articles
+    added_by: str | None = None
+    added_at: str = ""  # ISO timestamp, UTC
+    etag: str | None = None  # validators of the last answer, sent back on the next poll
+    last_modified: str | None = None
+    last_polled: str | None = None  # ISO timestamp of the last poll
+    next_poll: float = 0.0  # Unix time of the next poll (interval plus jitter)
+    failures: int = 0  # failed polls in a row
+    paused: str | None = None  # why polling stopped (after repeated failures)
+    last_error: str | None = None
+    seen: tuple[str, ...] = ()  # URL keys of items already handled, newest last (bounded)
+    added: int = 0  # articles this feed added, all time
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    """What one poll of a feed did."""
+
+    feed: Feed  # the state after the poll
+    results: tuple[LinkResult, ...] = ()  # one per new item tried
+    not_modified: bool = False  # the server answered 304 (or the same items again)
+    error: str | None = None  # why the poll failed, for the admins
+    paused_now: bool = False  # this failure paused the feed
+    capped: int = 0  # new items left for later by the daily cap
+
+
+@dataclass(frozen=True, slots=True)
 class Explained:
     """The answers to a question, with why there are none when the engine can tell."""
 
@@ -236,6 +321,7 @@ class Added:
 
     article: Article
     is_new: bool
+    ignored_fact_checks: int = 0  # malformed ClaimReview blocks on the page, left out
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ class ServerConfig:
     ingest_role: str | None = None  # role name or id allowed to add articles
     ask_cooldown_rate: int | None = None  # questions one member may ask per window
     ask_cooldown_seconds: float | None = None  # that window
-    ingest_cooldown_rate: int | None = None  # articles one member may add per window
+    ingest_cooldown_rate: int | None = None  # articles members may add per window, together
     ingest_cooldown_seconds: float | None = None  # that window
     seed: bool | None = None  # whether the seed articles are in the library
     request_expiry_days: float | None = None  # days a source request stays open

@@ -25,7 +25,17 @@ from tinydb.storages import Storage
 
 from claims_db.errors import ClaimsError, CorruptLibrary, LibraryInUse
 from claims_db.identity import kind_of
-from claims_db.models import Appearance, Article, Kind, SourceKind, Speaker, SpeakerKind, Statement
+from claims_db.models import (
+    Appearance,
+    Article,
+    FactCheck,
+    Feed,
+    Kind,
+    SourceKind,
+    Speaker,
+    SpeakerKind,
+    Statement,
+)
 from claims_db.requests import RequestStatus, SourceRequest
 
 log = logging.getLogger(__name__)
@@ -37,6 +47,11 @@ _META, _ARTICLES, _STATEMENTS, _SPEAKERS = "_meta", "articles", "statements", "s
 # Community tables (added without a schema bump: a library without them has none yet).
 _REQUESTS, _CONFIG = "source_requests", "server_config"
 _CONFIG_DOC = "1"
+_FEEDS, _FEED_QUOTA, _WATCH = (
+    "feeds",
+    "feed_quota",
+    "watch",
+)  # optional tables: older files simply lack them
 _R = TypeVar("_R")
 _open_paths: set[Path] = set()
 _open_paths_lock = threading.Lock()
@@ -319,6 +334,42 @@ class Store:
             self._db.table(_SPEAKERS).remove(doc_ids=doc_ids)
         self._dirty = True
 
+    # Feeds: a handful of small records, replaced whole (keyed by feed id).
+
+    def feeds(self) -> list[Feed]:
+        """Return every followed feed."""
+        return self._records(_FEEDS, _feed_from)
+
+    def put_feed(self, feed: Feed) -> None:
+        """Stage a new or updated feed."""
+        self._raw_table(_FEEDS)[feed.id] = _feed_to(feed)
+        self._dirty = True
+
+    def delete_feed(self, feed_id: str) -> None:
+        """Stage the removal of a feed."""
+        self._raw_table(_FEEDS).pop(feed_id, None)
+        self._dirty = True
+
+    def feed_quota(self) -> tuple[str, int]:
+        """Return (day, articles feeds added that day) for the daily cap."""
+        record = self._raw_table(_FEED_QUOTA).get("quota") or {}
+        return str(record.get("day", "")), int(record.get("count", 0))
+
+    def put_feed_quota(self, day: str, count: int) -> None:
+        """Stage the day's count of articles added from feeds."""
+        self._raw_table(_FEED_QUOTA)["quota"] = {"day": day, "count": count}
+        self._dirty = True
+
+    def watched_channels(self) -> list[int]:
+        """Return the channels whose posted links are added (watch mode)."""
+        record = self._raw_table(_WATCH).get("channels") or {}
+        return [int(c) for c in record.get("ids") or ()]
+
+    def put_watched_channels(self, channel_ids: list[int]) -> None:
+        """Stage the set of watched channels."""
+        self._raw_table(_WATCH)["channels"] = {"ids": sorted(set(channel_ids))}
+        self._dirty = True
+
     def commit(self) -> None:
         """Write staged changes to disk crash-safely."""
         self._storage.flush()
@@ -424,7 +475,32 @@ def _article_to(a: Article) -> dict[str, Any]:
         "added_by": a.added_by,
         "source": a.source.value,
         "extractor_version": a.extractor_version,
+        "fact_checks": [_fact_check_to(f) for f in a.fact_checks],
     }
+
+
+def _fact_check_to(f: FactCheck) -> dict[str, Any]:
+    return {
+        "claim": f.claim,
+        "verdict": f.verdict,
+        "reviewer": f.reviewer,
+        "claimant": f.claimant,
+        "published": f.published,
+        "claim_date": f.claim_date,
+        "url": f.url,
+    }
+
+
+def _fact_check_from(d: dict[str, Any]) -> FactCheck:
+    return FactCheck(
+        claim=d["claim"],
+        verdict=d["verdict"],
+        reviewer=d.get("reviewer"),
+        claimant=d.get("claimant"),
+        published=d.get("published"),
+        claim_date=d.get("claim_date"),
+        url=d.get("url"),
+    )
 
 
 def _article_from(d: dict[str, Any]) -> Article:
@@ -440,6 +516,7 @@ def _article_from(d: dict[str, Any]) -> Article:
         added_by=d.get("added_by"),
         source=SourceKind(d.get("source", "text")),
         extractor_version=int(d.get("extractor_version", 0)),
+        fact_checks=tuple(_fact_check_from(f) for f in d.get("fact_checks") or ()),
     )
 
 
@@ -456,6 +533,7 @@ def _statement_to(s: Statement) -> dict[str, Any]:
         "speaker": s.speaker,
         "cue": s.cue,
         "addressee": s.addressee,
+        **({"fact_check": _fact_check_to(s.fact_check)} if s.fact_check is not None else {}),
     }
 
 
@@ -472,6 +550,7 @@ def _statement_from(d: dict[str, Any]) -> Statement:
         speaker=d.get("speaker"),
         cue=d.get("cue"),
         addressee=d.get("addressee"),
+        fact_check=_fact_check_from(d["fact_check"]) if d.get("fact_check") else None,
     )
 
 
@@ -551,4 +630,44 @@ def _request_from(d: dict[str, Any]) -> SourceRequest:
         votes=tuple(d.get("votes") or ()),
         answered_at=d.get("answered_at"),
         answer_ids=tuple(d.get("answer_ids") or ()),
+    )
+
+
+def _feed_to(f: Feed) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "url": f.url,
+        "title": f.title,
+        "channel_id": f.channel_id,
+        "added_by": f.added_by,
+        "added_at": f.added_at,
+        "etag": f.etag,
+        "last_modified": f.last_modified,
+        "last_polled": f.last_polled,
+        "next_poll": f.next_poll,
+        "failures": f.failures,
+        "paused": f.paused,
+        "last_error": f.last_error,
+        "seen": list(f.seen),
+        "added": f.added,
+    }
+
+
+def _feed_from(d: dict[str, Any]) -> Feed:
+    return Feed(
+        id=d["id"],
+        url=d["url"],
+        title=d.get("title"),
+        channel_id=int(d["channel_id"]) if d.get("channel_id") is not None else None,
+        added_by=d.get("added_by"),
+        added_at=d.get("added_at", ""),
+        etag=d.get("etag"),
+        last_modified=d.get("last_modified"),
+        last_polled=d.get("last_polled"),
+        next_poll=float(d.get("next_poll", 0.0)),
+        failures=int(d.get("failures", 0)),
+        paused=d.get("paused"),
+        last_error=d.get("last_error"),
+        seen=tuple(d.get("seen") or ()),
+        added=int(d.get("added", 0)),
     )

@@ -16,8 +16,9 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from claims_db import furniture
+from claims_db.claimreview import scan_fact_checks
 from claims_db.errors import EmptyInput, InputTooLarge, UnsupportedFile
-from claims_db.models import Document
+from claims_db.models import Document, FactCheck
 
 log = logging.getLogger(__name__)
 
@@ -281,6 +282,8 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
         prune_xpath=_PRUNE_XPATH,
     )
     body = _normalise_newlines(str(getattr(extracted, "text", None) or "")).strip()
+    fact_checks, ignored = scan_fact_checks(html, page_url=url)
+    body = _with_claims(body, fact_checks)
     if not body:
         raise EmptyInput("claimbot found no article text on that page.")
     title = " ".join(str(getattr(extracted, "title", None) or "").split())
@@ -290,7 +293,8 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
     if not title:
         title, lines = lines[0], lines[1:]
     text = title + "\n\n" + "\n".join(lines) if lines else title
-    _refuse_non_article(lines)
+    if not fact_checks:  # a fact-check's verdict is its content, however short the page
+        _refuse_non_article(lines)
     tree = trafilatura.load_html(html)
     url = url or _canonical_in(tree)  # read before _stated_date_in prunes the tree
     published = _stated_date_in(tree, lines)
@@ -302,7 +306,23 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
         publisher=sitename or None,
         published=published,
         authors=_split_authors(getattr(extracted, "author", None)),
+        fact_checks=fact_checks,
+        ignored_fact_checks=ignored,
     )
+
+
+def _with_claims(body: str, fact_checks: tuple[FactCheck, ...]) -> str:
+    """Add each fact-checked claim the page text lacks, so its statement quotes the article.
+
+    The claim is the reviewer's own wording of it (``claimReviewed``); pages often show it in
+    a styled box that trafilatura leaves out, and the statement must be a substring.
+    """
+    missing = [check.claim for check in fact_checks if check.claim not in body]
+    missing = list(dict.fromkeys(missing))
+    if not missing:
+        return body
+    lines = "\n".join(f"Claim reviewed: {claim}" for claim in missing)
+    return f"{body}\n{lines}" if body else lines
 
 
 # A page whose text has fewer words of prose than this holds no article (a paywall stub).

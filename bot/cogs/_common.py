@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
@@ -73,6 +73,15 @@ async def send(
         ephemeral=ephemeral,
         view=view if view is not None else discord.utils.MISSING,
     )
+
+
+def fetch_options(bot: ClaimBot) -> dict[str, Any]:
+    """Return the keyword arguments every guarded fetch of the bot takes (switches, session)."""
+    return {
+        "allow_private": bot.settings.allow_private_urls,
+        "allow_loopback": bot.settings.allow_loopback_urls,
+        "session": bot.session,
+    }
 
 
 def added_by(user: discord.abc.User) -> str:

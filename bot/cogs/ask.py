@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot import errors, render, source_requests, views
 from bot.checks import ask_cooldown, hit_ask_cooldown
 from bot.cogs._common import guild_id, library, library_for_suggestions, send
+from bot.cogs._links import answer_link
 from bot.views import send_pages
 from claims_db.errors import ClaimsError
 
@@ -86,6 +87,8 @@ class Ask(commands.Cog):
             return
         await interaction.response.defer(ephemeral=private, thinking=True)
         lib = await library(interaction)
+        if await answer_link(interaction, lib, question, ephemeral=private):
+            return
         found = await asyncio.to_thread(lib.ask_explained, question, limit=ASKED)
         shown, rest = found.answers[: render.MAX_ANSWERS], found.answers[render.MAX_ANSWERS :]
         view = views.answer_view(shown, rest)

@@ -61,7 +61,7 @@ def config_message(
         inline=False,
     )
     embed.add_field(
-        name="Articles per member",
+        name="Articles members may add (all together)",
         value=f"{shown(config.ingest_cooldown_rate, settings.ingest_cooldown_rate)} per "
         f"{shown(config.ingest_cooldown_seconds, settings.ingest_cooldown_seconds, ' s')}",
         inline=False,
@@ -92,7 +92,7 @@ class Config(commands.Cog):
         ingest_role="The role whose members may add articles (instead of Manage Messages).",
         questions_per_window="How many questions one member may ask per window.",
         question_window_seconds="The window of that limit, in seconds.",
-        articles_per_window="How many articles one member may add per window.",
+        articles_per_window="How many articles members may add per window, all together.",
         article_window_seconds="The window of that limit, in seconds.",
         seed="Whether the bundled seed articles are in this server's library.",
         request_expiry_days="Days a source request stays open before it is purged.",

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot import errors, render, source_requests, views
 from bot.checks import ask_cooldown
 from bot.cogs._common import guild_id, library, send
+from bot.cogs._links import answer_link
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -48,6 +49,8 @@ class Sources(commands.Cog):
         log.debug("find sources for %r", text)
         await interaction.response.defer(ephemeral=True, thinking=True)
         lib = await library(interaction)
+        if await answer_link(interaction, lib, text[:MAX_CHECKED], ephemeral=True):
+            return
         answers = await asyncio.to_thread(lib.ask, text[:MAX_CHECKED], limit=2 * render.MAX_ANSWERS)
         shown, rest = answers[: render.MAX_ANSWERS], answers[render.MAX_ANSWERS :]
         rendered = render.sources_message(message.jump_url, shown)

@@ -26,6 +26,8 @@ EXPECTED = {
     "help",
     "requests",
     "config",
+    "feed",
+    "watch",
 }
 
 
@@ -43,12 +45,14 @@ async def test_every_command_is_present(bot: ClaimBot) -> None:
     }
     assert names == EXPECTED
     menus = bot.tree.get_commands(type=discord.AppCommandType.message)
-    assert [menu.name for menu in menus] == ["Find sources"]
+    assert sorted(menu.name for menu in menus) == ["Add to library", "Find sources"]
 
 
 async def test_every_command_and_parameter_has_a_description(bot: ClaimBot) -> None:
     for command in bot.tree.walk_commands():
-        assert isinstance(command, app_commands.Command)
+        assert command.description and command.description != "…", command.name
+        if isinstance(command, app_commands.Group):
+            continue
         assert command.description and command.description != "…", command.name
         for parameter in command.parameters:
             assert parameter.description and parameter.description != "…", (
@@ -59,8 +63,8 @@ async def test_every_command_and_parameter_has_a_description(bot: ClaimBot) -> N
 
 async def test_library_commands_are_guild_only_and_help_is_not(bot: ClaimBot) -> None:
     for command in bot.tree.walk_commands():
-        assert isinstance(command, app_commands.Command)
-        assert command.guild_only is (command.name != "help"), command.name
+        top = command.root_parent or command
+        assert top.guild_only is (top.name != "help"), command.qualified_name
 
 
 async def test_remove_defaults_to_manage_server(bot: ClaimBot) -> None:
@@ -71,7 +75,14 @@ async def test_remove_defaults_to_manage_server(bot: ClaimBot) -> None:
 
 async def test_unloading_the_sources_cog_removes_the_message_command(bot: ClaimBot) -> None:
     await bot.unload_extension("bot.cogs.sources")
-    assert bot.tree.get_commands(type=discord.AppCommandType.message) == []
+    menus = bot.tree.get_commands(type=discord.AppCommandType.message)
+    assert [menu.name for menu in menus] == ["Add to library"]
+
+
+async def test_unloading_the_links_cog_removes_its_message_command(bot: ClaimBot) -> None:
+    await bot.unload_extension("bot.cogs.links")
+    menus = bot.tree.get_commands(type=discord.AppCommandType.message)
+    assert [menu.name for menu in menus] == ["Find sources"]
 
 
 async def test_command_hash_changes_with_the_sync_target(bot: ClaimBot) -> None:
@@ -193,3 +204,10 @@ def test_library_files_are_named_by_guild_id(bot_settings: Settings, tmp_path: P
     bot = create_bot(bot_settings)
     assert isinstance(bot, ClaimBot)
     assert bot.libraries.path_for(123) == tmp_path / "123.json"
+
+
+async def test_feed_commands_default_to_manage_server(bot: ClaimBot) -> None:
+    group = bot.tree.get_command("feed")
+    assert isinstance(group, app_commands.Group)
+    assert group.default_permissions == discord.Permissions(manage_guild=True)
+    assert sorted(c.name for c in group.commands) == ["add", "list", "remove"]

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote
 
 import discord
 import discord.gateway
@@ -122,6 +123,7 @@ class Guild:
     admin_role_id: str
     bot_role_id: str
     owner_id: str
+    editor_role_id: str = ""  # Manage Messages only: may ingest, may not manage the server
     members: dict[str, list[str]] = field(default_factory=dict)  # user id -> role ids
     roles: dict[str, str] = field(
         default_factory=dict
@@ -462,6 +464,7 @@ class FakeDiscord:
                 admin_role_id=self.snowflake(),
                 bot_role_id=self.snowflake(),
                 owner_id=self.admin.id,
+                editor_role_id=self.snowflake(),
             )
             g.members[self.bot_user.id] = [g.bot_role_id]
             g.members[self.admin.id] = [g.admin_role_id]
@@ -482,6 +485,9 @@ class FakeDiscord:
         self.unknown_routes: list[tuple[str, str]] = []
         self.late_callbacks: list[Interaction] = []
         self.pages: dict[str, tuple[int, str, bytes]] = {}
+        self.etags: dict[str, str] = {}
+        self.reactions: list[tuple[str, str]] = []  # (message id, emoji) the bot added
+        self.not_modified: list[str] = []  # paths answered 304
         self.files: dict[str, FakeFile] = {}
         self.identify: dict[str, Any] | None = None
         self.gateway_closed_with: int | None = None
@@ -539,10 +545,18 @@ class FakeDiscord:
         *,
         content_type: str = "text/html; charset=utf-8",
         status: int = 200,
+        etag: str | None = None,
     ) -> str:
-        """Serve `body` at `path` on the fake's host; return its URL."""
+        """Serve `body` at `path` on the fake's host; return its URL.
+
+        With an `etag`, the page sends it and answers 304 to a request that carries it back.
+        """
         data = body.encode() if isinstance(body, str) else body
         self.pages[path] = (status, content_type, data)
+        if etag is None:
+            self.etags.pop(path, None)
+        else:
+            self.etags[path] = etag
         return self.url(path)
 
     def attach(self, file: FakeFile) -> FakeFile:
@@ -607,6 +621,7 @@ class FakeDiscord:
             role(g.id, "@everyone", MEMBER_PERMISSIONS, 0),
             role(g.admin_role_id, "Moderators", MANAGE_GUILD | MANAGE_MESSAGES, 2),
             role(g.bot_role_id, "claimbot", MEMBER_PERMISSIONS, 1, managed=True),
+            role(g.editor_role_id, "Editors", MANAGE_MESSAGES, 1),
             *(role(rid, name, 0, 3 + n) for n, (rid, name) in enumerate(g.roles.items())),
         ]
 
@@ -1195,6 +1210,11 @@ class FakeDiscord:
         if guild is None:
             self._violate(route, [f"unknown channel {channel_id}"])
             return _error(404, 10003, "Unknown Channel")
+        if len(rest) == 4 and rest[1] == "reactions" and rest[3] == "@me" and method == "PUT":
+            if rest[0] not in self.messages:
+                return _error(404, 10008, "Unknown Message")
+            self.reactions.append((rest[0], unquote(rest[2])))
+            return web.Response(status=204)
         if method == "POST" and not rest:
             payload, files = await self._read_payload(request)
             problems = validate_message(payload)
@@ -1251,12 +1271,25 @@ class FakeDiscord:
         return web.Response(body=f.data, headers=headers)
 
     async def _page(self, request: web.Request) -> web.Response:
+        try:
+            return self._answer_page(request)
+        finally:
+            await self._notify()
+
+    def _answer_page(self, request: web.Request) -> web.Response:
         self.requests.append((request.method, request.path))
         page = self.pages.get(request.path)
         if page is None:
             return web.Response(status=404, text="Not Found")
         status, ctype, body = page
-        return web.Response(status=status, body=body, headers={"Content-Type": ctype})
+        headers = {"Content-Type": ctype}
+        etag = self.etags.get(request.path)
+        if etag is not None:
+            headers["ETag"] = etag
+            if request.headers.get("If-None-Match") == etag:
+                self.not_modified.append(request.path)
+                return web.Response(status=304, headers={"ETag": etag})
+        return web.Response(status=status, body=body, headers=headers)
 
     # ----------------------------------------------------------------- members act
 
@@ -1350,6 +1383,14 @@ class FakeDiscord:
                     raise ValueError(f"no role {value!r} in {guild.name}")
                 resolved.setdefault("roles", {})[value] = payload
                 opt["value"] = value
+            elif otype == 7:
+                channel_guild = next(g for g in self.guilds if g.channel_id == str(value))
+                channel = self._channel_payload(channel_guild)
+                resolved.setdefault("channels", {})[str(value)] = {
+                    **channel,
+                    "permissions": str(self.permissions(channel_guild, self.bot_user.id)),
+                }
+                opt["value"] = str(value)
             else:
                 opt["value"] = value
             if name == focused:
@@ -1372,16 +1413,22 @@ class FakeDiscord:
         *,
         override_permissions: bool = False,
     ) -> Interaction:
-        """Run `/name` as `user` in `guild` with `options`; return the record."""
-        cmd = self.find_command(guild, name)
+        """Run `/name` (or `/group sub`) as `user` in `guild` with `options`; return the record."""
+        top, _, sub = name.partition(" ")
+        cmd = self.find_command(guild, top)
         self._check_allowed(guild, user, cmd, override_permissions)
         resolved: dict[str, Any] = {}
-        data: dict[str, Any] = {
-            "id": cmd["id"],
-            "name": name,
-            "type": 1,
-            "options": self._options(cmd, options or {}, resolved, None, guild),
-        }
+        if sub:
+            declared = next(
+                (o for o in cmd.get("options") or [] if o["type"] == 1 and o["name"] == sub), None
+            )
+            if declared is None:
+                raise LookupError(f"/{top} has no subcommand {sub!r}")
+            sub_options = self._options(declared, options or {}, resolved, None, guild)
+            given = [{"name": sub, "type": 1, "options": sub_options}]
+        else:
+            given = self._options(cmd, options or {}, resolved, None, guild)
+        data: dict[str, Any] = {"id": cmd["id"], "name": top, "type": 1, "options": given}
         if resolved:
             data["resolved"] = resolved
         if "guild_id" in cmd:
@@ -1396,18 +1443,20 @@ class FakeDiscord:
         options: dict[str, Any],
         focused: str,
     ) -> Interaction:
-        """Type into option `focused` of `/name`; the record's response holds the choices."""
-        cmd = self.find_command(guild, name)
+        """Type into option `focused` of `/name` (or `/group sub`); the response holds the choices."""
+        top, _, sub = name.partition(" ")
+        cmd = self.find_command(guild, top)
         self._check_allowed(guild, user, cmd, True)
-        option = next(o for o in cmd.get("options") or [] if o["name"] == focused)
+        declared = cmd
+        if sub:
+            declared = next(o for o in cmd.get("options") or [] if o["name"] == sub)
+        option = next(o for o in declared.get("options") or [] if o["name"] == focused)
         if not option.get("autocomplete"):
             raise ValueError(f"option {focused} of /{name} has no autocomplete")
-        data: dict[str, Any] = {
-            "id": cmd["id"],
-            "name": name,
-            "type": 1,
-            "options": self._options(cmd, options, {}, focused),
-        }
+        given = self._options(declared, options, {}, focused)
+        if sub:
+            given = [{"name": sub, "type": 1, "options": given}]
+        data: dict[str, Any] = {"id": cmd["id"], "name": top, "type": 1, "options": given}
         if "guild_id" in cmd:
             data["guild_id"] = cmd["guild_id"]
         return await self._send_interaction(self._base_interaction(4, guild, user, data))

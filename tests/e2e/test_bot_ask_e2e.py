@@ -8,6 +8,7 @@ import discord
 from fake_discord import MANAGE_GUILD, FakeDiscord, StartBot, message_text
 
 EXPECTED_SLASH = {
+    "watch",
     "ask",
     "ingest",
     "quotes",
@@ -18,6 +19,7 @@ EXPECTED_SLASH = {
     "help",
     "requests",
     "config",
+    "feed",
 }
 
 
@@ -25,7 +27,7 @@ async def test_commands_are_synced_and_valid(fake: FakeDiscord, bot: discord.Cli
     names = {c["name"] for c in fake.global_commands if c["type"] == 1}
     menus = {c["name"] for c in fake.global_commands if c["type"] == 3}
     assert names == EXPECTED_SLASH
-    assert menus == {"Find sources"}
+    assert menus == {"Find sources", "Add to library"}
     assert fake.violations == []
     for cmd in fake.global_commands:
         for opt in cmd["options"]:

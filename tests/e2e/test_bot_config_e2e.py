@@ -57,11 +57,11 @@ async def test_the_ingest_role_is_the_servers_choice(
     fake: FakeDiscord, start_bot: StartBot
 ) -> None:
     g = fake.guilds[0]
-    editors = fake.add_role(g, "Editors", fake.member)
+    checkers = fake.add_role(g, "Fact checkers", fake.member)
     await start_bot()
     refused = await fake.slash(g, fake.member, "ingest", {"text": articles.COUNCIL})
     assert "manage messages" in await refused.wait_done()
-    assert "Editors" in await _config(fake, {"ingest_role": editors})
+    assert "Fact checkers" in await _config(fake, {"ingest_role": checkers})
     added = await fake.slash(g, fake.member, "ingest", {"text": articles.COUNCIL})
     assert "Added to this server's library" in await added.wait_text(
         lambda t: "Added" in t or "Only" in t
@@ -82,13 +82,17 @@ async def test_the_question_limit_is_the_servers_choice(
 
 
 async def test_the_article_limit_is_the_servers_choice(
-    fake: FakeDiscord, bot: discord.Client
+    fake: FakeDiscord, start_bot: StartBot
 ) -> None:
-    await _config(fake, {"articles_per_window": 1, "article_window_seconds": 600})
-    g = fake.guilds[0]
-    first = await fake.slash(g, fake.admin, "ingest", {"text": articles.COUNCIL})
-    await first.wait_text(lambda t: "Added" in t)
-    second = await fake.slash(g, fake.admin, "ingest", {"text": articles.WATER})
-    assert "going a bit fast" in await second.wait_done()
-    other = await fake.slash(fake.guilds[1], fake.admin, "ingest", {"text": articles.WATER})
-    assert "Added" in await other.wait_text(lambda t: "Added" in t or "fast" in t)
+    first, second = fake.guilds[0], fake.guilds[1]
+    in_first = fake.add_role(first, "Fact checkers", fake.member)
+    in_second = fake.add_role(second, "Fact checkers", fake.member)
+    await start_bot()
+    await _config(fake, {"ingest_role": in_first, "articles_per_window": 1}, guild=0)
+    await _config(fake, {"ingest_role": in_second}, guild=1)
+    added = await fake.slash(first, fake.member, "ingest", {"text": articles.COUNCIL})
+    await added.wait_text(lambda t: "Added" in t)
+    limited = await fake.slash(first, fake.member, "ingest", {"text": articles.WATER})
+    assert "added 1 articles" in await limited.wait_done()
+    other = await fake.slash(second, fake.member, "ingest", {"text": articles.WATER})
+    assert "Added" in await other.wait_text(lambda t: "Added" in t or "added 1" in t)

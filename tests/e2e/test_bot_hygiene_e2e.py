@@ -138,26 +138,35 @@ async def test_ask_cooldown_also_covers_quotes_find_sources_and_mentions(
     assert reply["embeds"] == [] and fresh["embeds"]
 
 
-def _moderator(fake: FakeDiscord, name: str) -> User:
+def _editor(fake: FakeDiscord, name: str) -> User:
     user = fake.add_user(name)
     for g in fake.guilds:
-        g.members[user.id] = [g.admin_role_id]
+        g.members[user.id] = [g.editor_role_id]
     return user
 
 
-async def test_ingest_cooldown_throttles_one_moderator_and_not_another(
+async def test_ingest_limit_counts_a_servers_articles_and_spares_moderators(
     fake: FakeDiscord, start_bot: StartBot
 ) -> None:
-    await start_bot(CLAIMBOT_INGEST_COOLDOWN_RATE="1", CLAIMBOT_INGEST_COOLDOWN_SECONDS="600")
+    await start_bot(CLAIMBOT_INGEST_COOLDOWN_RATE="1", CLAIMBOT_INGEST_COOLDOWN_SECONDS="3600")
     g = fake.guilds[0]
-    second_mod = _moderator(fake, "mo_moderator")
-    first = await fake.slash(g, fake.admin, "ingest", {"text": articles.COUNCIL})
+    first_editor, second_editor = _editor(fake, "eda_editor"), _editor(fake, "ed_editor")
+    first = await fake.slash(g, first_editor, "ingest", {"text": articles.COUNCIL})
     await first.wait_text(lambda t: "Added to this server's library" in t)
-    again = await fake.slash(g, fake.admin, "ingest", {"text": "Another article.\nIt said so."})
-    assert _refused_for_speed(await again.wait_done())
-    other = await fake.slash(g, second_mod, "ingest", {"text": "Another article.\nIt said so."})
-    text = await other.wait_done()
-    assert not _refused_for_speed(text)
+    again = await fake.slash(g, second_editor, "ingest", {"text": "Another article.\nIt said so."})
+    refusal = await again.wait_done()
+    assert again.is_ephemeral()
+    assert "added 1 articles in the last hour" in refusal
+    moderator = await fake.slash(g, fake.admin, "ingest", {"text": "Another article.\nIt said so."})
+    assert "Added to this server's library" in await moderator.wait_text(
+        lambda t: "Added to this server's library" in t
+    )
+    elsewhere = await fake.slash(
+        fake.guilds[1], second_editor, "ingest", {"text": articles.COUNCIL}
+    )
+    assert "Added to this server's library" in await elsewhere.wait_text(
+        lambda t: "Added to this server's library" in t
+    )
 
 
 async def test_servers_never_see_each_others_speakers(
