@@ -202,3 +202,18 @@ async def test_a_vote_after_the_answer_says_it_was_answered(
     late = await _press(fake, reply, "+1", fake.other)
     assert "already answered" in message_text(late.followups[-1])
     assert _button(fake.messages[reply["id"]], "Answered")["disabled"]
+
+
+async def test_an_article_added_from_a_message_link_answers_a_request(
+    fake: FakeDiscord, bot: discord.Client
+) -> None:
+    question = "What did Miriam Castellanos say about closing on Saturdays?"
+    reply = await _ask_nothing(fake, question=question)
+    await _press(fake, reply, "Request sources", fake.member)
+    g = fake.guilds[0]
+    link = fake.serve("/news/oakfield-library", articles.LIBRARY_HTML)
+    message = fake.user_message(g, fake.other, f"Read this: {link}")
+    rec = await fake.message_command(g, fake.admin, "Add to library", message)
+    assert "1 added" in await rec.wait_done(timeout=30)
+    late = await fake.wait_reply(reply)
+    assert "hurts the families" in message_text(late)
