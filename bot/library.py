@@ -184,15 +184,13 @@ def open_claims_db(seeds: Path | None) -> Opener:
     """
 
     def _open(path: Path) -> Library:
-        db = ClaimsDB.open(path, seeds=seeds)
-        outdated = db.outdated_count
-        if outdated:
-            # After an upgrade, a server's library gets today's extraction on first use.
-            log.info("re-extracting %d article(s) of %s read by an older claimbot", outdated, path)
-            db.reextract()
-        return db
+        return ClaimsDB.open(path, seeds=seeds)
 
     return _open
+
+
+def _log_progress(path: Path, done: int, total: int) -> None:
+    log.info("re-extracted %d of %d article(s) of %s", done, total, path)
 
 
 class Libraries:
@@ -203,6 +201,7 @@ class Libraries:
         self._opener = opener
         self._open: dict[int, Library] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        self._reextracting: dict[int, asyncio.Task[None]] = {}
         self._closed = False
 
     @property
@@ -241,7 +240,31 @@ class Libraries:
                     raise RuntimeError("the bot is shutting down")
                 self._open[guild_id] = library
                 log.info("opened library of guild %s at %s", guild_id, path)
+                if isinstance(library, ClaimsDB) and library.outdated_count:
+                    # After an upgrade, a server's library gets today's extraction in the
+                    # background; it answers from the older statements meanwhile.
+                    self._reextracting[guild_id] = asyncio.create_task(
+                        self._reextract(library, path)
+                    )
             return library
+
+    async def _reextract(self, library: ClaimsDB, path: Path) -> None:
+        log.info(
+            "re-extracting %d article(s) of %s in the background", library.outdated_count, path
+        )
+        try:
+            await asyncio.to_thread(
+                library.reextract,
+                progress=lambda done, total, _report: _log_progress(path, done, total),
+            )
+        except Exception:
+            log.exception("re-extracting %s failed; it is retried on the next start", path)
+
+    async def reextracted(self, guild_id: int) -> None:
+        """Wait until the background re-extraction of a guild's library (if any) is done."""
+        task = self._reextracting.get(guild_id)
+        if task is not None:
+            await asyncio.shield(task)
 
     def _open_file(self, path: Path) -> Library:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -250,6 +273,8 @@ class Libraries:
     async def close(self) -> None:
         """Close every open library (in a thread, since closing may write)."""
         self._closed = True
+        # A batch being re-extracted finishes first, so no article is left half swapped.
+        await asyncio.gather(*self._reextracting.values(), return_exceptions=True)
         opened, self._open = self._open, {}
         for guild_id, library in opened.items():
             try:

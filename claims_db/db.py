@@ -24,6 +24,7 @@ from claims_db import identity
 from claims_db import text as text_mod
 from claims_db.errors import ClaimsError, InputTooLarge, NotFound, UnsupportedFile
 from claims_db.extract import EXTRACTOR_VERSION, extract
+from claims_db.extract.pool import extract_many
 from claims_db.models import (
     Added,
     Answer,
@@ -383,9 +384,15 @@ class ClaimsDB:
         source: SourceKind,
         added_by: str | None = None,
         commit: bool = True,
+        extraction: Extraction | None = None,
     ) -> Article:
-        """Extract and store one document; an article already stored is returned as is."""
-        return self._add(doc, source=source, added_by=added_by, commit=commit).article
+        """Extract and store one document; an article already stored is returned as is.
+
+        ``extraction`` is the document's extraction when the caller already has it.
+        """
+        return self._add(
+            doc, source=source, added_by=added_by, commit=commit, extraction=extraction
+        ).article
 
     def _add(
         self,
@@ -394,13 +401,15 @@ class ClaimsDB:
         source: SourceKind,
         added_by: str | None = None,
         commit: bool = True,
+        extraction: Extraction | None = None,
     ) -> Added:
         article_id = article_id_for(doc.text)
         with self._lock:
             known = self._articles.get(article_id)
         if known is not None:
             return Added(known, is_new=False, ignored_fact_checks=doc.ignored_fact_checks)
-        extraction = extract(doc.text, title=doc.title)
+        if extraction is None:
+            extraction = extract(doc.text, title=doc.title)
         article = Article(
             id=article_id,
             title=extraction.title or doc.title,
@@ -592,22 +601,45 @@ class ClaimsDB:
         added_by: str | None = None,
         source: SourceKind = SourceKind.FILE,
         progress: ProgressFn | None = None,
+        workers: int | None = None,
     ) -> IngestReport:
         """Add files and folders of .txt/.md/.html, writing in paced batches.
 
         An article counts as added once the batch holding it is written; a
         crash loses at most the current batch, and running the same ingest
-        again adds only what is missing.
+        again adds only what is missing. Many new files are extracted in
+        ``workers`` processes (by default one per core, see ``extract.pool``).
         """
         files = list(iter_article_files(paths))
+        read: list[Document | ClaimsError] = []
+        for file in files:
+            try:
+                read.append(text_mod.read_file(file))
+            except ClaimsError as exc:
+                read.append(exc)
+        with self._lock:
+            new: dict[str, Document] = {}
+            for item in read:
+                if isinstance(item, Document):
+                    article_id = article_id_for(item.text)
+                    if article_id not in self._articles:
+                        new.setdefault(article_id, item)
+        extractions = extract_many(((d.text, d.title) for d in new.values()), workers=workers)
         report = IngestReport()
         pacer = _CommitPacer()
         pending: list[Article] = []
-        for done, file in enumerate(files, start=1):
+        for done, (file, item) in enumerate(zip(files, read, strict=True), start=1):
             try:
-                doc = text_mod.read_file(file)
+                if isinstance(item, ClaimsError):
+                    raise item
+                doc = item
+                extraction = None
+                if new.get(article_id_for(doc.text)) is doc:
+                    extraction = next(extractions)
                 before = self.article_count
-                article = self.add_document(doc, source=source, added_by=added_by, commit=False)
+                article = self.add_document(
+                    doc, source=source, added_by=added_by, commit=False, extraction=extraction
+                )
                 if self.article_count > before:
                     pending.append(article)
                 else:

@@ -1,4 +1,4 @@
-"""Extraction: article text -> sentences -> statements with speakers (rule-based)."""
+"""Extraction: article text -> sentences -> statements with speakers (rules and a parser)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from claims_db.models import Extraction
 
 # Raised whenever extraction changes what it finds, so that `claimbot reextract` knows
 # which stored articles an older extractor read. 2: the rules of November 2026.
-EXTRACTOR_VERSION = 2
+# 3: reported speech from spaCy's dependency parse, bodies and documents as speakers,
+# NER for speaker kinds, datelines left out of the first sentence.
+EXTRACTOR_VERSION = 3
 
 
 def extract(text: str, *, title: str | None = None) -> Extraction:

@@ -15,7 +15,13 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from claims_db.extract.quotes import Quote
-from claims_db.extract.speakers import RELATIVE_PRONOUNS, ROLE_NOUNS, Mention, SpeakerIndex
+from claims_db.extract.speakers import (
+    RELATIVE_PRONOUNS,
+    ROLE_HEADS,
+    ROLE_NOUNS,
+    Mention,
+    SpeakerIndex,
+)
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -41,7 +47,9 @@ _SAY_VERBS = _wordset(
     emphasized stress stresses stressed counter counters countered concede concedes conceded
     caution cautions cautioned boast boasts boasted allege alleges alleged clarify clarifies
     clarified writing saying adding telling noting arguing warning claiming insisting
-    explaining alleging declaring
+    explaining alleging declaring assure assures assured assuring reassure reassures
+    reassured reassuring reiterate reiterates reiterated state states stated forecast
+    forecasts charge charges charged
     """
 )
 _QUOTE_ONLY = _wordset(
@@ -61,7 +69,12 @@ _PARTICIPLES = _wordset(
     declaring writing
     """
 )
-_ADDRESSING = _wordset("tell tells told telling warn warns warned remind reminded")
+_ADDRESSING = _wordset(
+    """
+    tell tells told telling warn warns warned remind reminded assure assures assured
+    assuring reassure reassures reassured reassuring
+    """
+)
 CUES = _SAY_VERBS | _QUOTE_ONLY | _NEED_THAT
 _QUOTE_ONLY_SET = _QUOTE_ONLY
 _NEED_THAT_SET = _NEED_THAT
@@ -83,6 +96,15 @@ _PERSON_NOUNS = ROLE_NOUNS | _wordset(
     lawmaker billionaire businessman businesswoman mogul tycoon frontrunner front-runner
     nominee boy girl man woman veteran star politician incumbent challenger congressman
     republican democrat pastor neurosurgeon doctor surgeon
+    """
+)
+# Bodies that speak as "the ministry said"; statements.py resolves them to a named body.
+BODY_NOUNS = _wordset(
+    """
+    ministry department agency committee commission council board panel campaign group
+    government administration authority court company firm union party police
+    newspaper paper magazine network channel outlet website organization organisation
+    association institute university college bank foundation coalition league
     """
 )
 _REPORT_NOUNS = _wordset(
@@ -226,7 +248,9 @@ def _parse(
         return _according(text, start, end, cue_start, ref, quotes)
     subject_start = cue_start
     if not participle:
-        ref, subject_start = _subject_before(text, seg, cue_start, index)
+        ref, subject_start = _subject_before(
+            text, seg, cue_start, index, progressive=verb.endswith("ing")
+        )
     after = cue_end
     if ref is None and not participle:
         if _ends_clause(text, seg, cue_start):
@@ -303,12 +327,16 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 
 def _subject_before(
-    text: str, seg: int, cue_start: int, index: SpeakerIndex
+    text: str, seg: int, cue_start: int, index: SpeakerIndex, *, progressive: bool = False
 ) -> tuple[Ref | None, int]:
     toks = _tokens(text, seg, cue_start)
     i = len(toks) - 1
     while i >= 0 and toks[i][2].lower() in _SKIP_BEFORE:
         i -= 1
+    if progressive and i >= 0 and toks[i][2].lower() in _BE_FORMS:
+        i -= 1  # "The ministry is assuring commuters that ..."
+        while i >= 0 and toks[i][2].lower() in _SKIP_BEFORE:
+            i -= 1
     if i < 0:
         return None, cue_start
     if toks[i][2] == ")":
@@ -348,6 +376,7 @@ def _subject_before(
     return _noun_subject(text, toks, i, index)
 
 
+_BE_FORMS = _wordset("is are was were")
 _DETERMINERS_AFTER = _wordset("the a an one two several some many its his her their our")
 
 
@@ -508,7 +537,7 @@ def _noun_subject(
             return Ref(RefKind.NAME, mention.full_start, mention.end, mention.name, mention), (
                 mention.full_start
             )
-    if low in UNNAMED or low in _REPORT_NOUNS:
+    if low in UNNAMED or low in _REPORT_NOUNS or low in BODY_NOUNS:
         j = i
         while j > 0 and i - j < 5:
             prev = toks[j - 1][2]
@@ -620,7 +649,7 @@ def _name_after_role(text: str, pos: int, end: int, index: SpeakerIndex) -> Ment
             break
         words = gap.split()
         if not words or any(
-            not (w[:1].isupper() or w.lower() in ROLE_NOUNS or w.lower() in _ROLE_WORDS)
+            not (w[:1].isupper() or w.lower() in ROLE_HEADS or w.lower() in _ROLE_WORDS)
             for w in words
         ):
             break
@@ -634,6 +663,7 @@ _ROLE_WORDS = _wordset(
     """
     former senior chief deputy assistant executive press campaign communications political
     national state local party top longtime veteran republican democratic presidential
+    ranking interim acting associate managing
     """
 )
 

@@ -70,6 +70,15 @@ _TITLE_NOUNS = {
     "supt": "superintendent",
     "atty": "attorney",
 }
+# Honorifics that tell which pronoun refers to a person.
+_HONORIFIC_PRONOUNS = {
+    "mr": "he",
+    "mrs": "she",
+    "ms": "she",
+    "miss": "she",
+    "sir": "he",
+    "dame": "she",
+}
 # Titles that say nothing about the role ("Mr. Trump").
 HONORIFICS = _wordset("mr mrs ms miss mx dr sir dame")
 _TITLE_MODIFIERS = _wordset(
@@ -204,6 +213,8 @@ def _mentions_of_piece(text: str, piece: list[tuple[int, int]]) -> list[Mention]
         piece, words, lows = piece[1:], words[1:], lows[1:]
     while piece and (lows[-1] in _NAME_CONNECTORS or lows[-1] in _MONTHS):
         piece, words, lows = piece[:-1], words[:-1], lows[:-1]
+    if len(piece) >= 2 and _opens_with_participle(text, piece[0][0], lows[0]):
+        piece, words, lows = piece[1:], words[1:], lows[1:]
     if not piece:
         return []
     title_end = _title_length(lows, words)
@@ -213,6 +224,14 @@ def _mentions_of_piece(text: str, piece: list[tuple[int, int]]) -> list[Mention]
     full_start = piece[0][0]
     title = text[full_start : piece[title_end - 1][1]] if title_end else ""
     name_lows = lows[title_end:]
+    split = _person_of_body(name_lows)
+    if split > 0 and not title_end:
+        # "Irene Cho of Lakeshore College": a person, then the body they belong to.
+        person = _mention(text, name_piece[:split], "", full_start, False)
+        body = name_piece[split + 1 :]
+        if name_lows[split + 1] == "the":
+            body = body[1:]
+        return [person, _mention(text, body, "", body[0][0], True)]
     if _is_org(text, name_piece, name_lows):
         return [_mention(text, name_piece, title, full_start, True)]
     # A person name: split at connectors that join two names ("Clinton and Sanders").
@@ -233,6 +252,29 @@ def _mentions_of_piece(text: str, piece: list[tuple[int, int]]) -> list[Mention]
     return out
 
 
+def _person_of_body(lows: Sequence[str]) -> int:
+    """Return the index of "of" in "Irene Cho of Lakeshore College" (a full name, "of", a
+    body), or -1."""
+    if "of" not in lows:
+        return -1
+    k = lows.index("of")
+    left, right = lows[:k], [w for w in lows[k + 1 :] if w != "the"]
+    if len(left) < 2 or not right or any(w in ORG_WORDS or w in _NAME_CONNECTORS for w in left):
+        return -1
+    if " ".join(left) in _PLACES or not any(w in ORG_WORDS for w in right):
+        return -1
+    return k
+
+
+def _opens_with_participle(text: str, start: int, low: str) -> bool:
+    """Return True for "Knowing" in "Knowing Ortiz hated speeches": an -ing word with a
+    capital only because it opens the sentence."""
+    if not (low.endswith("ing") and len(low) > 5 and low.isalpha()):
+        return False
+    before = text[max(0, start - 3) : start].rstrip(' \u00a0"\u201c')
+    return before == "" or before[-1] in ".!?\n"
+
+
 def _title_length(lows: Sequence[str], words: Sequence[str]) -> int:
     """Return how many leading words of a capitalised run are titles."""
     last_title = -1
@@ -249,13 +291,20 @@ def _title_length(lows: Sequence[str], words: Sequence[str]) -> int:
             # title after other words.
             last_title = i
     if last_title < 0:
-        # "Parent Delphine Farrow said": a common noun for a person opening the sentence.
+        # "Parent Delphine Farrow said": a common noun for a person opening the sentence;
+        # "Democrat Elijah Cumming": a party member, unless a body follows ("Republican
+        # National Committee").
+        if len(lows) >= 3 and lows[0] in _PARTY_MEMBERS:
+            return 0 if any(w in ORG_WORDS for w in lows[1:]) else 1
         return 1 if len(lows) >= 3 and lows[0] in _PERSON_TITLE_NOUNS else 0
     n = last_title + 1
     if n < len(lows) and lows[n] == "of":
         # "Secretary of Homeland Security Kristi Noem": the name is the last two words.
         return max(n, len(lows) - 2)
     return n
+
+
+_PARTY_MEMBERS = _wordset("democrat republican independent libertarian")
 
 
 def _is_org(text: str, piece: Sequence[tuple[int, int]], lows: Sequence[str]) -> bool:
@@ -298,6 +347,7 @@ _ROLE_HEADS = (
         """
     )
 )
+ROLE_HEADS = _ROLE_HEADS  # for attribution.py: words that can stand in a role phrase
 # Nouns for people that stand as a title before a full name ("Parent Jane Ortiz").
 _PERSON_TITLE_NOUNS = _ROLE_HEADS | _wordset(
     """
@@ -625,6 +675,10 @@ class SpeakerIndex:
             self.by_start.setdefault(m.full_start, m)
             self.by_start.setdefault(m.start, m)
         self._entities: dict[str, _Entity] = {}
+        # Person or organisation by the parser's NER, by a mention's start offset.
+        self.entity_kinds: dict[int, SpeakerKind] = {}
+        # "he" or "she" per canonical name, from honorifics and resolved pronouns.
+        self.gender: dict[str, str] = {}
         self._full: dict[str, str] = {}
         self._pair: dict[tuple[str, str], str] = {}
         self._last: dict[str, list[tuple[int, str]]] = {}
@@ -667,6 +721,9 @@ class SpeakerIndex:
         entity.positions.append(m.start)
         if m.title:
             bare = m.title.rstrip(".").lower()
+            pronoun = _HONORIFIC_PRONOUNS.get(bare.split()[0])
+            if pronoun is not None:
+                self.gender.setdefault(entity.name, pronoun)
             if bare not in HONORIFICS and m.title not in entity.roles:
                 self._add_role(entity, m.title)
         for role in (
@@ -756,5 +813,25 @@ class SpeakerIndex:
         for name in names:
             entity = self._entity(name, SpeakerKind.PERSON)
             aliases = tuple(dict.fromkeys([name, *entity.aliases]))
-            out.append(ExtractedSpeaker(name, aliases, tuple(entity.roles), entity.kind))
+            out.append(ExtractedSpeaker(name, aliases, tuple(entity.roles), self._kind(entity)))
         return tuple(out)
+
+    def kind_of(self, name: str) -> SpeakerKind | None:
+        """Return the kind of a canonical name noted so far, or None if it is unknown."""
+        entity = self._entities.get(name)
+        return self._kind(entity) if entity is not None else None
+
+    def _kind(self, entity: _Entity) -> SpeakerKind:
+        """Return a speaker's kind: the NER's majority over its mentions, else the rules'."""
+        votes = [self.entity_kinds[p] for p in entity.positions if p in self.entity_kinds]
+        if not votes:
+            return entity.kind
+        people = sum(1 for v in votes if v is SpeakerKind.PERSON)
+        return SpeakerKind.PERSON if 2 * people >= len(votes) else SpeakerKind.ORGANISATION
+
+    def agrees(self, name: str | None, pronoun: str) -> bool:
+        """Return False when ``name`` is known to take the other of "he" and "she"."""
+        if name is None or pronoun not in ("he", "she"):
+            return True
+        known = self.gender.get(name)
+        return known is None or known == pronoun

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -216,6 +217,15 @@ print("answered", len(matches))
 """
 
 
+@pytest.fixture(scope="module")
+def seeded_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a library of the seeds, extracted once for the module's child processes."""
+    path = tmp_path_factory.mktemp("seeded") / "lib.json"
+    with ClaimsDB.open(path, seeds=SEEDS):
+        pass
+    return path
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -231,11 +241,13 @@ print("answered", len(matches))
     ],
 )
 def test_index_search_on_huge_questions_finishes_in_bounded_memory(
-    tmp_path: Path, question: str
+    tmp_path: Path, question: str, seeded_library: Path
 ) -> None:
     code = _CHILD.format(cap=_CHILD_MEMORY, question=question)
+    library = tmp_path / "lib.json"
+    shutil.copyfile(seeded_library, library)  # the child reads it; it extracts nothing
     done = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path / "lib.json"), str(SEEDS)],
+        [sys.executable, "-c", code, str(library), str(SEEDS)],
         capture_output=True,
         text=True,
         timeout=10,

@@ -84,12 +84,14 @@ def test_presidents_stay_apart_and_a_later_surname_joins_its_person(db: ClaimsDB
             "the old pier could not be saved",
             "the vote on the pier would move to June because the surveyors were late",
         ],
+        # "The president told ..." is each article's own president, not a shared one.
         "Elena Ortiz": [
             "Nobody should be cut off in winter",
             "the subsidy would keep the island connected",
+            "the vote had been unanimous",
             "winter crossings would run twice a day",
         ],
-        "Tomas Lindqvist": ["the regatta would move upriver"],
+        "Tomas Lindqvist": ["the old course was too shallow", "the regatta would move upriver"],
     }
 
 
@@ -111,6 +113,7 @@ def test_same_surname_with_another_first_name_is_another_person(db: ClaimsDB) ->
         "Elena Ortiz": [
             "Nobody should be cut off in winter",
             "the subsidy would keep the island connected",
+            "the vote had been unanimous",
         ],
         "Marco Ortiz": ["the late hours would bring in commuters"],
     }
