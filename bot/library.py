@@ -184,7 +184,11 @@ def open_claims_db(seeds: Path | None) -> Opener:
     """
 
     def _open(path: Path) -> Library:
-        return ClaimsDB.open(path, seeds=seeds)
+        db = ClaimsDB.open(path, seeds=seeds)
+        # Vectors are computed off the event loop and off the answer path: a new or
+        # stale library answers lexically until its worker has embedded it.
+        db.embed_in_background()
+        return db
 
     return _open
 

@@ -69,6 +69,13 @@ class _Progress:
         self._last_line = 0.0
 
     def __call__(self, done: int, total: int, report: IngestReport) -> None:
+        counts = f"{self._done_word} {len(report.added)}  "
+        if report.skipped or report.failed or self._done_word == "added":
+            counts += f"known {len(report.skipped)}  failed {len(report.failed)}  "
+        self.show(done, total, counts)
+
+    def show(self, done: int, total: int, counts: str = "") -> None:
+        """Draw the bar at ``done`` of ``total``, with ``counts`` before the rate."""
         now = time.monotonic()
         if not self._is_tty and now - self._last_line < 2.0 and done != total:
             return
@@ -77,9 +84,6 @@ class _Progress:
         width = 24
         filled = width * done // max(total, 1)
         bar = "#" * filled + "-" * (width - filled)
-        counts = f"{self._done_word} {len(report.added)}  "
-        if report.skipped or report.failed or self._done_word == "added":
-            counts += f"known {len(report.skipped)}  failed {len(report.failed)}  "
         line = f"{self._label} [{bar}] {done}/{total}  {counts}{rate:.1f}/s"
         if self._is_tty:
             end = "\n" if done == total else ""
@@ -87,6 +91,19 @@ class _Progress:
         else:
             self._stream.write(line + "\n")
         self._stream.flush()
+
+
+def _embed(db: ClaimsDB, *, quiet: bool) -> int:
+    """Embed the statements that lack a vector, with a progress bar unless quiet."""
+    if not db.missing_vector_count():
+        return 0
+    bar = None if quiet else _Progress(sys.stderr, "embed ")
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None and total:
+            bar.show(done, total, "statements  ")
+
+    return db.embed_missing(progress=progress)
 
 
 def _statement_json(st: Statement | ExtractedStatement) -> dict[str, Any]:
@@ -207,6 +224,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         report = db.add_paths(paths, added_by=args.added_by, progress=progress)
         if urls:
             report = _ingest_urls(db, urls, args.added_by, report, quiet=quiet)
+        # Embedding here means the library answers with its semantic stage as soon as
+        # the command returns; skipped, its new statements rank lexically until embedded.
+        if not args.no_embed:
+            _embed(db, quiet=quiet)
     everything_failed = bool(report.failed) and not (report.added or report.skipped)
     prefix = "error" if everything_failed else "skipped"
     for source, reason in report.failed:
@@ -225,6 +246,14 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             f"library; {len(report.failed)} failed."
         )
     return EXIT_ERROR if everything_failed else 0
+
+
+def _cmd_embed(args: argparse.Namespace) -> int:
+    with _open_db(args) as db:
+        count = _embed(db, quiet=args.quiet)
+        total = db.statement_count
+    print(f"Embedded {count} statement(s); {total} in the library have search vectors.")
+    return 0
 
 
 def _ingest_urls(
@@ -542,7 +571,11 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _open_db(args: argparse.Namespace) -> ClaimsDB:
+    created = not Path(args.db).exists()
     db = ClaimsDB.open(args.db)
+    if created and db.statement_count:
+        # A new library's seed articles get their vectors at once (a second or so).
+        db.embed_missing()
     outdated = db.outdated_count
     if outdated and args.remind_outdated:
         print(
@@ -577,7 +610,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--added-by", default=None, help="who added them (free text)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--no-embed",
+        action="store_true",
+        help="skip computing search vectors (run `claimbot embed` later)",
+    )
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("embed", help="compute the search vectors the library lacks")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_embed)
 
     p = sub.add_parser("extract", help="show the statements of one file; stores nothing")
     p.add_argument("path", metavar="PATH")

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from rapidfuzz import fuzz
 
-from claims_db import identity
+from claims_db import identity, rank
 from claims_db import text as text_mod
+from claims_db.embed import DIMENSION, MODEL_VERSION, Embedder, shared_embedder
 from claims_db.errors import ClaimsError, InputTooLarge, NotFound, UnsupportedFile
 from claims_db.extract import EXTRACTOR_VERSION, extract
 from claims_db.extract.pool import extract_many
@@ -48,10 +49,11 @@ from claims_db.models import (
     Statement,
 )
 from claims_db.requests import RequestBook
-from claims_db.search import SearchIndex
+from claims_db.search import Lexical, SearchIndex
 from claims_db.server_config import ServerConfig
 from claims_db.store import Store
 from claims_db.urls import find_links, url_key
+from claims_db.vectors import VectorStore, sidecar_path
 
 if TYPE_CHECKING:
     import aiohttp
@@ -63,6 +65,15 @@ MIN_SPEAKER_SCORE: Final = 0.5
 SPEAKER_TIE: Final = 0.1
 SPELLING_MARGIN: Final = 8.0  # points of rapidfuzz ratio that make one spelling clearly closer
 MAX_QUESTION_CHARS: Final = 4000  # Discord's longest message; a question is never longer
+# Up to this many vectors, ask also scans all of them for the DENSE_CANDIDATES nearest
+# statements (a float32 copy, 1.5 KB a statement; bench/semantic.py times the scan); above it only
+# the lexical pool is scored.
+DENSE_SCAN_LIMIT: Final = 20_000
+DENSE_CANDIDATES: Final = 20
+EMBED_BATCH: Final = 256  # statements embedded between two progress reports
+_VECTOR_SAVE_SECONDS: Final = 60.0  # a long embedding run saves its vectors this often
+
+EmbedProgressFn = Callable[[int, int], None]
 
 
 class _Default:
@@ -142,6 +153,16 @@ class _CommitPacer:
         self._last_cost = self._last_end - started
 
 
+@dataclass(frozen=True, slots=True)
+class _Fused:
+    """Both stages' ranking of a question before abstention."""
+
+    found: Lexical
+    matches: list[Match]
+    confidence: float | None
+    signals: list[float]
+
+
 class ClaimsDB:
     """A library of articles, their statements and speakers, with search."""
 
@@ -166,6 +187,17 @@ class ClaimsDB:
         for article in self._articles.values():
             self._remember_urls(article)
         self._feeds: dict[str, Feed] = {f.id: f for f in store.feeds()}
+        # Vectors are a cache of the statements' text, kept beside the library.
+        self._embedder: Embedder = shared_embedder()
+        self._embed_lock = threading.Lock()
+        self._vectors_path = sidecar_path(store.path)
+        self._vectors = VectorStore.load(
+            self._vectors_path, model=MODEL_VERSION, dimension=DIMENSION
+        )
+        self._vectors.keep_only(self._statements)
+        self._worker: threading.Thread | None = None
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
         # Questions nothing answered yet, asked again after each ingest (claims_db.requests).
         self.requests = RequestBook(store, self._ask_request, self._lock)
         self._config = ServerConfig.from_dict(store.server_config())
@@ -196,6 +228,11 @@ class ClaimsDB:
 
     def close(self) -> None:
         """Write anything pending and release the library."""
+        self._stopping.set()
+        worker = self._worker
+        if worker is not None:
+            self._wake.set()
+            worker.join()
         with self._lock:
             self._store.close()
 
@@ -473,6 +510,8 @@ class ClaimsDB:
             if s.speaker_id:
                 self._speaker_counts[s.speaker_id] += 1
         self._index.add(statements, changed)
+        if self._worker is not None:
+            self._wake.set()
         return len(statements)
 
     def reextract(
@@ -769,16 +808,151 @@ class ClaimsDB:
                 f"ask in at most {MAX_QUESTION_CHARS:,}."
             )
         with self._lock:
-            ranking = self._index.explain(question, limit=limit)
-            threshold = self._index.threshold
-            kept = [
-                m
-                for m in ranking.matches
-                if m.score >= threshold and m.statement_id in self._statements
-            ]
+            if not len(self._vectors):
+                return self._explained_lexically(question, limit=limit)
+            fused = self._fused(question, limit=limit)
+            answered = fused.confidence is None or (
+                bool(fused.signals) and rank.should_answer(fused.signals)
+            )
+            kept = fused.matches if answered else []
             answers = self._verdicts_first([self._answer(m) for m in kept], kept)[:limit]
-            close = tuple(self._speakers[s] for s in ranking.did_you_mean if s in self._speakers)
-            return Explained(tuple(answers), ranking.unknown_speaker, close)
+            close = tuple(
+                self._speakers[s] for s in fused.found.did_you_mean if s in self._speakers
+            )
+            return Explained(tuple(answers), fused.found.unknown_speaker, close)
+
+    def _explained_lexically(self, question: str, *, limit: int) -> Explained:
+        """The lexical stage alone: how ask answers before a library has vectors."""
+        ranking = self._index.explain(question, limit=limit)
+        threshold = self._index.threshold
+        kept = [
+            m
+            for m in ranking.matches
+            if m.score >= threshold and m.statement_id in self._statements
+        ]
+        answers = self._verdicts_first([self._answer(m) for m in kept], kept)[:limit]
+        close = tuple(self._speakers[s] for s in ranking.did_you_mean if s in self._speakers)
+        return Explained(tuple(answers), ranking.unknown_speaker, close)
+
+    def _fused(self, question: str, *, limit: int) -> _Fused:
+        """Rank with both stages, without abstaining; with the abstention model's inputs.
+
+        ``confidence`` None means the lexical stage decided alone (a question that needs
+        no ranking, such as a bare speaker name), and its answers are final.
+        """
+        found = self._index.lexical(question, limit=limit)
+        if found.direct is not None:
+            direct = [m for m in found.direct if m.statement_id in self._statements]
+            return _Fused(found, direct, None, [])
+        query = self._embedder.embed_query(question)
+        if len(self._vectors) <= DENSE_SCAN_LIMIT:
+            # A paraphrase may share no word with its statement, so the lexical stage
+            # never proposes it; in a library this size a full scan costs a few ms.
+            self._index.add_candidates(found, self._vectors.nearest(query, DENSE_CANDIDATES))
+        if not found.candidates:
+            return _Fused(found, [], 0.0, [])
+        ids = [c.statement_id for c in found.candidates]
+        ranked = rank.fuse(found, self._vectors.cosines(query, ids))
+        best = self._statements.get(ranked[0].candidate.statement_id)
+        signals = rank.features(
+            found,
+            ranked,
+            lexical_threshold=self._index.threshold,
+            top_speaker=best.speaker_id if best else None,
+        )
+        # Grouping near-duplicates needs a few more than ``limit``, never the whole pool.
+        top = [(r.candidate, r.fused) for r in ranked[: max(4 * limit, 20)]]
+        matches = [
+            m for m in self._index.answers(found, top, limit) if m.statement_id in self._statements
+        ]
+        return _Fused(found, matches, rank.confidence(signals), signals)
+
+    def _ask(self, question: str, *, limit: int) -> tuple[list[Answer], float | None, list[float]]:
+        """Rank without abstaining (for bench/): answers, confidence, the model's inputs."""
+        with self._lock:
+            if not len(self._vectors):
+                return list(self._explained_lexically(question, limit=limit).answers), None, []
+            fused = self._fused(question, limit=limit)
+            return [self._answer(m) for m in fused.matches], fused.confidence, fused.signals
+
+    # -- vectors -----------------------------------------------------------------
+
+    def missing_vector_count(self) -> int:
+        """Return how many statements have no vector yet (they rank lexically until then)."""
+        with self._lock:
+            return sum(1 for sid in self._statements if sid not in self._vectors)
+
+    def embed_missing(self, *, progress: EmbedProgressFn | None = None) -> int:
+        """Embed every statement that lacks a vector, save the sidecar; return how many.
+
+        The library stays usable meanwhile: the model runs outside the library's lock,
+        and each batch becomes searchable as soon as it is embedded.
+        """
+        with self._embed_lock:
+            with self._lock:
+                todo = [
+                    (sid, st.text)
+                    for sid, st in self._statements.items()
+                    if sid not in self._vectors
+                ]
+            done = 0
+            last_save = time.monotonic()
+            if progress is not None:
+                progress(0, len(todo))
+            for start in range(0, len(todo), EMBED_BATCH):
+                if self._stopping.is_set():
+                    break
+                chunk = todo[start : start + EMBED_BATCH]
+                vectors = self._embedder.embed([text for _, text in chunk])
+                with self._lock:
+                    keep = [i for i, (sid, _) in enumerate(chunk) if sid in self._statements]
+                    self._vectors.add([chunk[i][0] for i in keep], vectors[keep])
+                    if time.monotonic() - last_save >= _VECTOR_SAVE_SECONDS:
+                        self._save_vectors()
+                        last_save = time.monotonic()
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, len(todo))
+            with self._lock:
+                if self._vectors.changed:
+                    self._save_vectors()
+            if done:
+                log.info("embedded %d statements", done)
+            return done
+
+    def embed_in_background(self) -> None:
+        """Start a worker thread that embeds statements lacking vectors, now and after each add.
+
+        Answers never wait for it: a statement ranks lexically until its vector exists.
+        It stops when the library is closed.
+        """
+        with self._lock:
+            if self._worker is not None or self._stopping.is_set():
+                return
+            self._worker = threading.Thread(
+                target=self._embed_worker, name=f"embed {self.path.name}", daemon=True
+            )
+            self._worker.start()
+        self._wake.set()
+
+    def _embed_worker(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._stopping.is_set():
+                return
+            try:
+                self.embed_missing()
+            except ClaimsError as exc:
+                log.warning("background embedding of %s stopped: %s", self.path, exc)
+                return
+            except Exception:
+                log.exception("background embedding of %s failed", self.path)
+                return
+
+    def _save_vectors(self) -> None:
+        self._vectors.keep_only(self._statements)
+        self._vectors.save(self._vectors_path)
 
     def _verdicts_first(self, answers: list[Answer], matches: list[Match]) -> list[Answer]:
         """Put matching fact-checks first, each with the news statements that make its claim.
@@ -934,6 +1108,12 @@ class ClaimsDB:
             article = self.article(article_id)
             return [self._statements[sid] for sid in self._by_article.get(article.id, [])]
 
+    @property
+    def statement_count(self) -> int:
+        """Return how many statements the library holds."""
+        with self._lock:
+            return len(self._statements)
+
     def statement_counts(self, article_id: str) -> dict[Kind, int]:
         """Return how many statements of each kind an article has."""
         counts = Counter(s.kind for s in self.statements(article_id))
@@ -990,6 +1170,7 @@ class ClaimsDB:
         self._store.put_speakers(survivors)
         self._index.remove(statement_ids, orphans)
         self._index.add((), survivors)
+        self._vectors.remove(statement_ids)
         return orphans
 
     # -- feeds (polling lives in claims_db.feeds) --------------------------------------

@@ -176,8 +176,7 @@ class Store:
         with _open_paths_lock:
             if path in _open_paths:
                 raise LibraryInUse(f"The library {path} is already open in this process.")
-            # Not thread-local: the bot opens a library in one worker thread and closes it in
-            # another, and a thread-local lock released elsewhere would stay held.
+            # Not thread-local: the bot opens and closes a library in different threads.
             lock = filelock.FileLock(str(path) + ".lock", timeout=0, thread_local=False)
             try:
                 lock.acquire()

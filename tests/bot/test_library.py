@@ -68,3 +68,51 @@ async def test_a_server_library_from_an_older_claimbot_is_reextracted_on_first_u
         assert library.ask("when does the pier reopen?")[0].statement.speaker == "Lena Voss"
     finally:
         await libraries.close()
+
+
+FERRY = """Ferry crossings to Vellholm to be halved
+
+The county transport office said on Tuesday that the number of daily crossings to Vellholm will fall from twelve to six in March.
+
+"The island cannot live on six boats a day," said Wenche Aaberge, who chairs the island council.
+"""
+
+
+async def _until_embedded(library: ClaimsDB) -> None:
+    for _ in range(600):
+        if library.missing_vector_count() == 0:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the background worker did not embed the library within 60 s")
+
+
+async def test_ingest_answers_at_once_and_vectors_follow_in_the_background(
+    tmp_path: Path,
+) -> None:
+    seeds = tmp_path / "no-seeds"
+    seeds.mkdir()
+    libraries = Libraries(tmp_path / "data", open_claims_db(seeds))
+    library = await libraries.get(7)
+    assert isinstance(library, ClaimsDB)
+    await asyncio.to_thread(library.add_text, FERRY)
+    # Answered lexically before any vector exists.
+    first = await asyncio.to_thread(library.ask, "what did Aaberge say about the boats?")
+    assert first and first[0].statement.speaker == "Wenche Aaberge"
+    await _until_embedded(library)
+    assert (tmp_path / "data" / "7.json.vectors").is_file()
+    # Answered with the semantic stage once the vectors exist.
+    after = await asyncio.to_thread(library.ask, "Will there be fewer boat trips to the island?")
+    assert after and after[0].statement.speaker == "Wenche Aaberge"
+    await libraries.close()
+
+    # A restart with a damaged sidecar answers at once and rebuilds it behind the answers.
+    sidecar = tmp_path / "data" / "7.json.vectors"
+    sidecar.write_bytes(b"damaged")
+    libraries = Libraries(tmp_path / "data", open_claims_db(seeds))
+    library = await libraries.get(7)
+    assert isinstance(library, ClaimsDB)
+    again = await asyncio.to_thread(library.ask, "what did Aaberge say about the boats?")
+    assert again and again[0].statement.speaker == "Wenche Aaberge"
+    await _until_embedded(library)
+    assert sidecar.read_bytes().startswith(b"CLAIMVEC1")
+    await libraries.close()

@@ -279,3 +279,49 @@ def test_ask_shows_a_short_statement_in_its_sentence(
     assert top["context"].startswith("Asked whether she would raise property taxes")
     code, out, _ = run(capsys, "--db", lib, "ask", "what did Voss say about property taxes?")
     assert "   in: Asked whether she would raise property taxes, Voss said she would not." in out
+
+
+def test_ingest_embeds_what_it_added_unless_told_not_to(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from claims_db import ClaimsDB
+    from claims_db.vectors import sidecar_path
+
+    (tmp_path / "pier.txt").write_text(
+        "Pier news\n\n\u201cThe pier reopens in May,\u201d said harbour master Lena Voss.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "toll.txt").write_text(
+        "Toll news\n\nThe bridge toll will rise by a third next spring, the county said.\n",
+        encoding="utf-8",
+    )
+    lib = str(tmp_path / "lib.json")
+    code, _, _ = run(capsys, "--db", lib, "ingest", "--no-embed", str(tmp_path / "pier.txt"))
+    assert code == 0
+    with ClaimsDB.open(lib) as db:
+        assert db.missing_vector_count() >= 1  # the new article waits for `embed`
+    code, _, _ = run(capsys, "--db", lib, "ingest", str(tmp_path / "toll.txt"))
+    assert code == 0
+    with ClaimsDB.open(lib) as db:
+        assert db.missing_vector_count() == 0
+    assert sidecar_path(Path(lib)).is_file()
+
+
+def test_embed_fills_in_missing_vectors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from claims_db import ClaimsDB
+
+    (tmp_path / "pier.txt").write_text(
+        "Pier news\n\n\u201cThe pier reopens in May,\u201d said harbour master Lena Voss.\n",
+        encoding="utf-8",
+    )
+    lib = str(tmp_path / "lib.json")
+    run(capsys, "--db", lib, "ingest", "--no-embed", str(tmp_path / "pier.txt"))
+    with ClaimsDB.open(lib) as db:
+        missing = db.missing_vector_count()
+        total = db.statement_count
+    assert missing >= 1
+    code, out, _ = run(capsys, "--db", lib, "embed", "-q")
+    assert code == 0
+    assert f"Embedded {missing} statement(s); {total} in the library" in out
+    with ClaimsDB.open(lib) as db:
+        assert db.missing_vector_count() == 0
