@@ -135,8 +135,12 @@ def grade(answers: Sequence[Got], question: dict[str, Any]) -> Row:
     )
 
 
-def build_library(data: dict[str, Any], path: Path) -> None:
-    """Ingest every article of the set through ``ClaimsDB.add_text`` into ``path``."""
+def build_library(data: dict[str, Any], path: Path, *, embed: bool = True) -> None:
+    """Ingest every article of the set through ``ClaimsDB.add_text`` into ``path``.
+
+    Like ``claimbot ingest``, the library's vectors are filled in before it is asked,
+    unless ``embed`` is false (the lexical stage alone).
+    """
     with ClaimsDB.open(path, seeds=None) as db:
         for article in data["articles"]:
             db.add_text(
@@ -146,6 +150,8 @@ def build_library(data: dict[str, Any], path: Path) -> None:
                 publisher=article["publisher"],
                 published=article["published"],
             )
+        if embed:
+            db.embed_missing()
 
 
 def ask_claimsdb(data: dict[str, Any], library: Path) -> list[list[Got]]:
@@ -292,6 +298,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", type=Path, default=SET, help="question file")
     parser.add_argument("--bot", action="store_true", help="ask through the bot e2e")
+    parser.add_argument("--lexical", action="store_true", help="ask without vectors")
     parser.add_argument("--verbose", action="store_true", help="show every wrong answer")
     parser.add_argument("--json", type=Path, help="write the numbers as JSON here")
     args = parser.parse_args()
@@ -300,7 +307,7 @@ def main() -> int:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         library = Path(folder) / "holdout.json"
-        build_library(data, library)
+        build_library(data, library, embed=not args.lexical)
         built = time.perf_counter() - start
         got = asyncio.run(_ask_bot(data, library)) if args.bot else ask_claimsdb(data, library)
     rows = [grade(answers, q) for answers, q in zip(got, data["questions"], strict=True)]
