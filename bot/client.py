@@ -33,6 +33,8 @@ COGS = (
     "bot.cogs.ingest",
     "bot.cogs.admin",
     "bot.cogs.sources",
+    "bot.cogs.requests",
+    "bot.cogs.config",
     "bot.cogs.links",
     "bot.cogs.feeds",
     "bot.cogs.watch",

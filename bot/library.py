@@ -7,7 +7,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from claims_db.db import ClaimsDB
 from claims_db.models import (
@@ -23,6 +23,8 @@ from claims_db.models import (
     SpeakerLookup,
     Statement,
 )
+from claims_db.requests import RequestBook
+from claims_db.server_config import ServerConfig
 
 if TYPE_CHECKING:
     import aiohttp
@@ -31,9 +33,31 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+INGESTED_EVENT = "claimbot_ingested"  # dispatched as on_claimbot_ingested(guild_id)
+
+
+class _Dispatcher(Protocol):
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None: ...
+
+
+def after_ingest(client: _Dispatcher, guild_id: int) -> None:
+    """Tell the features that follow a library (source requests) that articles were added.
+
+    Every ingest path (command, feed, message command) calls this once after its articles
+    are stored; listeners run as their own tasks, so the ingest reply is not held up.
+    """
+    client.dispatch(INGESTED_EVENT, guild_id)
+
 
 class Library(Protocol):
     """The part of `claims_db.ClaimsDB` the bot uses (lets tests substitute a fake)."""
+
+    requests: RequestBook
+
+    @property
+    def server_config(self) -> ServerConfig: ...
+
+    def configure(self, changes: dict[str, Any], *, seeds: Path | None = None) -> ServerConfig: ...
 
     def close(self) -> None: ...
 
@@ -241,6 +265,11 @@ class Libraries:
     def path_for(self, guild_id: int) -> Path:
         """Return the library file of a guild (chosen from the id only, never from input)."""
         return self.data_dir / f"{int(guild_id)}.json"
+
+    @property
+    def is_closed(self) -> bool:
+        """Return whether the bot closed its libraries (it is shutting down)."""
+        return self._closed
 
     def peek(self, guild_id: int) -> Library | None:
         """Return the guild's library if it is already open (for autocomplete)."""

@@ -687,6 +687,8 @@ HELP_TEXT = (
     ("/article", "One article's statements in reading order."),
     ("/ingest", "Add articles from up to 10 links, a .txt/.md/.html file or pasted text."),
     ("/remove", "Remove an article from the library (Manage Server)."),
+    ("/requests", "Questions members asked sources for, most wanted first (moderators)."),
+    ("/config", "Server settings: ingest role, question limit, seed, expiry (Manage Server)."),
     ("/feed", "Follow RSS/Atom feeds: add, list, remove (Manage Server)."),
     ("Find sources", "Right-click a message → Apps → Find sources: statements close to it."),
     ("Add to library", "Right-click a message → Apps → Add to library: adds its links."),

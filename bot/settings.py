@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     ingest_cooldown_seconds: float = Field(default=3600.0, gt=0)
     max_attachment_bytes: int = Field(default=2_000_000, ge=1)
     page_timeout_seconds: float = Field(default=180.0, gt=0)
+    request_expiry_days: float = Field(default=30.0, gt=0)
+    request_limit_per_day: int = Field(default=5, ge=1)
     feed_poll_seconds: float = Field(default=1800.0, gt=0)
     feed_check_seconds: float = Field(default=60.0, gt=0)
     feed_daily_cap: int = Field(default=100, ge=1)

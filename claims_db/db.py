@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import platformdirs
 from rapidfuzz import fuzz
@@ -49,7 +49,9 @@ from claims_db.models import (
     SpeakerLookup,
     Statement,
 )
+from claims_db.requests import RequestBook
 from claims_db.search import Lexical, SearchIndex
+from claims_db.server_config import ServerConfig
 from claims_db.store import Changes, Store, TinyDBStore
 from claims_db.urls import find_links, url_key
 from claims_db.vectors import VectorStore, sidecar_path
@@ -213,6 +215,9 @@ class ClaimsDB:
         self._worker: threading.Thread | None = None
         self._wake = threading.Event()
         self._stopping = threading.Event()
+        # Questions nothing answered yet, asked again after each ingest (claims_db.requests).
+        self.requests = RequestBook(store, self._ask_request, self._lock)
+        self._config = ServerConfig.from_dict(store.server_config())
 
     # -- opening and closing -------------------------------------------------
 
@@ -833,6 +838,35 @@ class ClaimsDB:
         self._end_write()
         return report
 
+    @property
+    def server_config(self) -> ServerConfig:
+        """Return what the server configured (a snapshot; read without waiting for writes)."""
+        return self._config
+
+    def configure(self, changes: dict[str, Any], *, seeds: Path | None = None) -> ServerConfig:
+        """Change the server's configuration; ``seed`` adds or removes the seed articles now.
+
+        ``seeds`` is the folder to load when the seed is turned on. Values are checked
+        before anything changes (`InvalidSetting`); None resets a value to the default.
+        """
+        with self._lock:
+            updated = self._config.changed(**changes)
+            wanted = changes.get("seed")
+            if wanted is True:
+                folder = seeds if seeds is not None else default_seeds()
+                if folder is None:
+                    raise NotFound("No seed articles are installed here.")
+                self._add_seeds(Path(folder))
+            elif wanted is False:
+                seeded = [a.id for a in self._articles.values() if a.source is SourceKind.SEED]
+                for article_id in seeded:
+                    self.remove_article(article_id)
+                if seeded:
+                    log.info("removed %d seed article(s)", len(seeded))
+            self._store.save_server_config(updated.to_dict())
+            self._config = updated
+            return updated
+
     def _add_seeds(self, folder: Path) -> None:
         if not folder.is_dir():
             log.warning("seeds folder %s does not exist; starting empty", folder)
@@ -1108,6 +1142,10 @@ class ClaimsDB:
         for answer in sorted(found.values(), key=lambda a: -a.score):
             best.setdefault(answer.article.id, answer)
         return tuple(list(best.values())[:_APPEARS_IN])
+
+    def _ask_request(self, question: str) -> list[Answer]:
+        """Ask a source request's question again, as `ask` would answer it."""
+        return self.ask(question, limit=3)
 
     def quotes(self, speaker: str, *, topic: str | None = None, limit: int = 50) -> list[Answer]:
         """Return a speaker's statements (fuzzy name), ranked by ``topic`` when given."""

@@ -32,12 +32,15 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from claims_db.errors import ClaimsError, CorruptLibrary, DatabaseUnavailable, SchemaMismatch
 from claims_db.models import Article, Feed, Speaker, Statement
+from claims_db.requests import SourceRequest
 from claims_db.store import (
     Changes,
     _article_from,
     _article_to,
     _feed_from,
     _feed_to,
+    _request_from,
+    _request_to,
     _speaker_from,
     _speaker_to,
     _statement_from,
@@ -47,6 +50,7 @@ from claims_db.store import (
 log = logging.getLogger(__name__)
 
 CHANNEL = "claimbot_changes"
+_REQUESTS_KEY, _CONFIG_KEY = "source_requests", "server_config"
 LISTENER_NAME = "claimbot-listener"
 CONNECT_TIMEOUT_SECONDS = 5
 _MIGRATIONS_TABLE = "schema_migrations"
@@ -554,6 +558,56 @@ class PgStore:
     def put_feed_quota(self, day: str, count: int) -> None:
         """Write the day's count of articles added from feeds (uncommitted)."""
         self._put_state("feed_quota", {"day": day, "count": count})
+
+    # -- community state: source requests and the server's configuration ---------------
+    # Autocommitted upserts into library_state, outside the article write lock and the
+    # change log; a request is merged into (or cut from) the JSON object in one statement,
+    # so two processes voting at once never overwrite each other's requests.
+
+    def source_requests(self) -> list[SourceRequest]:
+        """Return every stored source request (drafts, open and answered)."""
+        docs = self._state(_REQUESTS_KEY)
+        return [_request_from(doc) for doc in docs.values() if isinstance(doc, dict)]
+
+    def stage_source_requests(self, requests: Iterable[SourceRequest]) -> None:
+        """Store requests; a row write is cheap here, so staging saves at once."""
+        self.save_source_requests(requests)
+
+    def save_source_requests(self, requests: Iterable[SourceRequest]) -> None:
+        """Store new or updated requests durably now."""
+        docs = {r.id: _request_to(r) for r in requests}
+        if not docs:
+            return
+        with self._db.connection() as conn, conn.transaction():
+            conn.execute(
+                "INSERT INTO library_state (guild_id, key, doc) VALUES (%s, %s, %s) "
+                "ON CONFLICT (guild_id, key) DO UPDATE SET doc = library_state.doc || EXCLUDED.doc",
+                (self.guild_id, _REQUESTS_KEY, Jsonb(docs)),
+            )
+
+    def delete_source_requests(self, request_ids: Iterable[str]) -> None:
+        """Delete requests durably now (unknown ids are ignored)."""
+        ids = list(request_ids)
+        if not ids:
+            return
+        with self._db.connection() as conn, conn.transaction():
+            conn.execute(
+                "UPDATE library_state SET doc = doc - %s::text[] WHERE guild_id = %s AND key = %s",
+                (ids, self.guild_id, _REQUESTS_KEY),
+            )
+
+    def server_config(self) -> dict[str, Any]:
+        """Return the guild's stored configuration (empty when nothing was set)."""
+        return self._state(_CONFIG_KEY)
+
+    def save_server_config(self, config: dict[str, Any]) -> None:
+        """Store the guild's whole configuration durably now."""
+        with self._db.connection() as conn, conn.transaction():
+            conn.execute(
+                "INSERT INTO library_state (guild_id, key, doc) VALUES (%s, %s, %s) "
+                "ON CONFLICT (guild_id, key) DO UPDATE SET doc = EXCLUDED.doc",
+                (self.guild_id, _CONFIG_KEY, Jsonb(dict(config))),
+            )
 
     def watched_channels(self) -> list[int]:
         """Return the channels whose posted links are added (watch mode)."""

@@ -1,8 +1,9 @@
 """Storage: the ``Store`` protocol ``ClaimsDB`` writes through, and the TinyDB store.
 
 This is the only module that imports tinydb (``pgstore`` holds the PostgreSQL store).
-A TinyDB library is one JSON file holding four TinyDB tables (``_meta``, ``articles``,
-``statements``, ``speakers``). The file is read once on open and kept in memory;
+A TinyDB library is one JSON file holding TinyDB tables (``_meta``, ``articles``,
+``statements``, ``speakers``, feed state, and the community tables ``source_requests``
+and ``server_config``). The file is read once on open and kept in memory;
 :meth:`TinyDBStore.commit` writes it back crash-safely (temp file, fsync, atomic
 replace). A file lock keeps a second process from clobbering the library.
 """
@@ -37,6 +38,7 @@ from claims_db.models import (
     SpeakerKind,
     Statement,
 )
+from claims_db.requests import RequestStatus, SourceRequest
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,9 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 2
 
 _META, _ARTICLES, _STATEMENTS, _SPEAKERS = "_meta", "articles", "statements", "speakers"
+# Community tables (added without a schema bump: a library without them has none yet).
+_REQUESTS, _CONFIG = "source_requests", "server_config"
+_CONFIG_DOC = "1"
 _FEEDS, _FEED_QUOTA, _WATCH = (
     "feeds",
     "feed_quota",
@@ -145,6 +150,30 @@ class Store(Protocol):
 
     def watched_channels(self) -> list[int]:
         """Return the channels whose posted links are added (watch mode)."""
+        ...
+
+    def source_requests(self) -> list[SourceRequest]:
+        """Return every stored source request (drafts, open and answered)."""
+        ...
+
+    def stage_source_requests(self, requests: Iterable[SourceRequest]) -> None:
+        """Keep new or updated requests for the next write (or store them at once)."""
+        ...
+
+    def save_source_requests(self, requests: Iterable[SourceRequest]) -> None:
+        """Store new or updated requests durably now."""
+        ...
+
+    def delete_source_requests(self, request_ids: Iterable[str]) -> None:
+        """Delete requests durably now (unknown ids are ignored)."""
+        ...
+
+    def server_config(self) -> dict[str, Any]:
+        """Return the server's stored configuration (empty when nothing was set)."""
+        ...
+
+    def save_server_config(self, config: dict[str, Any]) -> None:
+        """Store the server's whole configuration durably now."""
         ...
 
     def put_watched_channels(self, channel_ids: list[int]) -> None:
@@ -268,6 +297,12 @@ class TinyDBStore:
             speaker.id: int(doc_id)
             for doc_id, speaker in zip(self._raw_table(_SPEAKERS), self.speakers(), strict=True)
         }
+        self._request_doc_ids: dict[str, int] = {
+            request.id: int(doc_id)
+            for doc_id, request in zip(
+                self._raw_table(_REQUESTS), self.source_requests(), strict=True
+            )
+        }
 
     @classmethod
     def open(cls, path: str | Path) -> TinyDBStore:
@@ -381,6 +416,49 @@ class TinyDBStore:
                 doc = _speaker_to(speaker)
             table[str(doc_id)] = doc
         self._dirty = True
+
+    # -- community tables: source requests and the server's configuration -----------------
+
+    def source_requests(self) -> list[SourceRequest]:
+        """Return every stored source request (drafts, open and answered)."""
+        return self._records(_REQUESTS, _request_from)
+
+    def stage_source_requests(self, requests: Iterable[SourceRequest]) -> None:
+        """Keep new or updated requests in memory; the next write of the library saves them."""
+        for request in requests:
+            doc = _request_to(request)
+            doc_id = self._request_doc_ids.get(request.id)
+            if doc_id is None:
+                (self._request_doc_ids[request.id],) = self._append(_REQUESTS, [doc])
+            else:
+                self._raw_table(_REQUESTS)[str(doc_id)] = doc
+        self._dirty = True
+
+    def save_source_requests(self, requests: Iterable[SourceRequest]) -> None:
+        """Store new or updated requests durably now."""
+        self.stage_source_requests(requests)
+        self.commit()
+
+    def delete_source_requests(self, request_ids: Iterable[str]) -> None:
+        """Delete requests durably now (unknown ids are ignored)."""
+        table = self._raw_table(_REQUESTS)
+        for request_id in request_ids:
+            doc_id = self._request_doc_ids.pop(request_id, None)
+            if doc_id is not None:
+                table.pop(str(doc_id), None)
+        self.commit()
+
+    def server_config(self) -> dict[str, Any]:
+        """Return the server's stored configuration (empty when nothing was set)."""
+        doc = self._raw_table(_CONFIG).get(_CONFIG_DOC)
+        if doc is not None and not isinstance(doc, dict):
+            raise CorruptLibrary(f"The library {self.path} holds a damaged configuration record.")
+        return dict(doc or {})
+
+    def save_server_config(self, config: dict[str, Any]) -> None:
+        """Store the server's whole configuration (JSON values only) durably now."""
+        self._raw_table(_CONFIG)[_CONFIG_DOC] = dict(config)
+        self.commit()
 
     def _raw_table(self, name: str) -> dict[str, Any]:
         data = self._storage.read()
@@ -673,6 +751,42 @@ def _speaker_from(d: dict[str, Any]) -> Speaker:
             )
             for a in d.get("appearances") or ()
         ),
+    )
+
+
+def _request_to(r: SourceRequest) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "question": r.question,
+        "asker": r.asker,
+        "created_at": r.created_at,
+        "status": r.status.value,
+        "channel_id": r.channel_id,
+        "message_id": r.message_id,
+        "link": r.link,
+        "requested_by": r.requested_by,
+        "opened_at": r.opened_at,
+        "votes": list(r.votes),
+        "answered_at": r.answered_at,
+        "answer_ids": list(r.answer_ids),
+    }
+
+
+def _request_from(d: dict[str, Any]) -> SourceRequest:
+    return SourceRequest(
+        id=d["id"],
+        question=d["question"],
+        asker=d["asker"],
+        created_at=d["created_at"],
+        status=RequestStatus(d.get("status", "draft")),
+        channel_id=d.get("channel_id"),
+        message_id=d.get("message_id"),
+        link=d.get("link"),
+        requested_by=d.get("requested_by"),
+        opened_at=d.get("opened_at"),
+        votes=tuple(d.get("votes") or ()),
+        answered_at=d.get("answered_at"),
+        answer_ids=tuple(d.get("answer_ids") or ()),
     )
 
 

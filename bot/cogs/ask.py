@@ -11,9 +11,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import errors, render, views
-from bot.checks import ask_cooldown
-from bot.cogs._common import library, library_for_suggestions, send
+from bot import errors, render, source_requests, views
+from bot.checks import ask_cooldown, hit_ask_cooldown
+from bot.cogs._common import guild_id, library, library_for_suggestions, send
 from bot.cogs._links import answer_link
 from bot.views import send_pages
 from claims_db.errors import ClaimsError
@@ -91,11 +91,20 @@ class Ask(commands.Cog):
             return
         found = await asyncio.to_thread(lib.ask_explained, question, limit=ASKED)
         shown, rest = found.answers[: render.MAX_ANSWERS], found.answers[render.MAX_ANSWERS :]
+        view = views.answer_view(shown, rest)
+        if not shown:
+            view = await source_requests.offer(
+                lib,
+                question,
+                guild_id=guild_id(interaction),
+                asker_id=interaction.user.id,
+                channel_id=interaction.channel_id,
+            )
         await send(
             interaction,
             render.explained_message(question, found),
             ephemeral=private,
-            view=views.answer_view(shown, rest),
+            view=view,
         )
 
     @app_commands.command(
@@ -160,7 +169,8 @@ class Ask(commands.Cog):
                 "“@claimbot what did Noem say about FEMA?”",
             )
             return
-        _, retry_after = self.bot.ask_cooldowns.hit(message.author.id)
+        guild = cast(discord.Guild, message.guild)
+        _, retry_after = hit_ask_cooldown(self.bot, guild.id, message.author.id)
         if retry_after:
             await self._reply(message, errors.explain(_cooldown(retry_after)) or "Slow down.")
             return
@@ -169,6 +179,15 @@ class Ask(commands.Cog):
         shown, rest = found.answers[: render.MAX_ANSWERS], found.answers[render.MAX_ANSWERS :]
         rendered = render.explained_message(question[:MAX_QUESTION], found)
         view = views.answer_view(shown, rest)
+        if not shown:
+            view = await source_requests.offer(
+                lib,
+                question[:MAX_QUESTION],
+                guild_id=cast(discord.Guild, message.guild).id,
+                asker_id=message.author.id,
+                channel_id=message.channel.id,
+                message=message,
+            )
         await message.reply(
             content=rendered.content,
             embeds=rendered.embeds,

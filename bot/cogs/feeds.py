@@ -15,10 +15,11 @@ from discord.ext import commands
 from bot import errors, render
 from bot.checks import manage_permission
 from bot.cogs._common import added_by, fetch_options, library, library_for_suggestions, send
+from bot.library import after_ingest
 from bot.views import send_pages
 from claims_db.errors import ClaimsError
 from claims_db.feeds import FetchOptions, due_feeds, follow, poll
-from claims_db.models import Feed, PollResult
+from claims_db.models import Feed, Outcome, PollResult
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -195,6 +196,8 @@ class Feeds(commands.Cog):
         except ClaimsError:
             log.exception("polling feed %s of guild %s failed", feed.id, guild.id)
             return
+        if any(r.outcome is Outcome.ADDED for r in result.results):
+            after_ingest(self.bot, guild.id)
         await self._announce(guild, result)
 
     async def _announce(self, guild: discord.Guild, result: PollResult) -> None:

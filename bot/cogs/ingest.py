@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot import errors, render
 from bot.checks import give_back_ingest_budget, ingest_permission, take_ingest_budget
 from bot.cogs._common import added_by, fetch_options, library
+from bot.library import after_ingest
 from claims_db.errors import ClaimsError, InputTooLarge
 from claims_db.models import Added, Kind, LinkResult, Outcome
 from claims_db.text import SUPPORTED_SUFFIXES
@@ -151,6 +152,8 @@ class Ingest(commands.Cog):
             "added" if added.is_new else "re-sent known",
             added.article.id,
         )
+        if added.is_new:
+            after_ingest(self.bot, cast(int, interaction.guild_id))
         await self._summarise(interaction, lib, added)
 
     async def _add_one(
@@ -192,6 +195,8 @@ class Ingest(commands.Cog):
             await interaction.edit_original_response(content=render.links_report(results, waiting))
         unused = sum(1 for r in results[:granted] if r.outcome is not Outcome.ADDED)
         give_back_ingest_budget(interaction, unused)
+        if any(r.outcome is Outcome.ADDED for r in results):
+            after_ingest(self.bot, cast(int, interaction.guild_id))
         log.info(
             "guild %s: user %s added %d of %d links",
             interaction.guild_id,

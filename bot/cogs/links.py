@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot import errors, render
 from bot.checks import give_back_ingest_budget, ingest_permission, take_ingest_budget
 from bot.cogs._common import added_by, fetch_options, library
+from bot.library import after_ingest
 from claims_db.models import LinkResult, Outcome
 from claims_db.urls import find_links
 
@@ -63,6 +64,8 @@ class Links(commands.Cog):
         give_back_ingest_budget(
             interaction, sum(1 for r in results[:granted] if r.outcome is not Outcome.ADDED)
         )
+        if any(r.outcome is Outcome.ADDED for r in results) and interaction.guild_id is not None:
+            after_ingest(self.bot, interaction.guild_id)
         text = render.links_report(results, [])
         if extra:
             text = render.clamp(f"{text}\nOnly the first {MAX_LINKS} links were read.", 2000)

@@ -10,9 +10,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import errors, render, views
+from bot import errors, render, source_requests, views
 from bot.checks import ask_cooldown
-from bot.cogs._common import library, send
+from bot.cogs._common import guild_id, library, send
 from bot.cogs._links import answer_link
 
 if TYPE_CHECKING:
@@ -54,7 +54,17 @@ class Sources(commands.Cog):
         answers = await asyncio.to_thread(lib.ask, text[:MAX_CHECKED], limit=2 * render.MAX_ANSWERS)
         shown, rest = answers[: render.MAX_ANSWERS], answers[render.MAX_ANSWERS :]
         rendered = render.sources_message(message.jump_url, shown)
-        await send(interaction, rendered, ephemeral=True, view=views.answer_view(shown, rest))
+        view = views.answer_view(shown, rest)
+        if not shown:
+            view = await source_requests.offer(
+                lib,
+                text[:MAX_CHECKED],
+                guild_id=guild_id(interaction),
+                asker_id=interaction.user.id,
+                channel_id=interaction.channel_id,
+                message=message,
+            )
+        await send(interaction, rendered, ephemeral=True, view=view)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -19,6 +19,7 @@ from discord.ext import commands
 from bot import errors, render
 from bot.checks import manage_permission
 from bot.cogs._common import fetch_options, library
+from bot.library import after_ingest
 from claims_db.models import Outcome
 from claims_db.urls import find_links
 
@@ -103,6 +104,7 @@ class Watch(commands.Cog):
             else:
                 self._give_back(message.guild.id)
         if added:
+            after_ingest(self.bot, message.guild.id)
             try:
                 await message.add_reaction(ADDED_REACTION)
             except discord.HTTPException:

@@ -24,6 +24,8 @@ EXPECTED = {
     "ingest",
     "remove",
     "help",
+    "requests",
+    "config",
     "feed",
     "watch",
 }

@@ -83,6 +83,7 @@ def interaction_for(
     member: discord.Member, permissions: discord.Permissions, ingest_role: str | None
 ) -> discord.Interaction:
     from bot.client import ClaimBot
+    from bot.library import Libraries
     from bot.settings import Settings
 
     interaction = create_autospec(discord.Interaction, instance=True)
@@ -91,6 +92,8 @@ def interaction_for(
     interaction.permissions = permissions
     client = create_autospec(ClaimBot, instance=True)
     client.settings = Settings(_env_file=None, ingest_role=ingest_role)  # type: ignore[call-arg]
+    client.libraries = create_autospec(Libraries, instance=True)
+    client.libraries.peek.return_value = None  # library not open: the operator's defaults
     interaction.client = client
     return interaction
 

@@ -6,6 +6,7 @@ import errno
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,15 @@ def test_failed_first_write_releases_the_library(
         Store.open(tmp_path / "lib.json")
     monkeypatch.undo()
     Store.open(tmp_path / "lib.json").close()
+
+
+def test_a_library_closed_in_another_thread_can_be_opened_again(tmp_path: Path) -> None:
+    path = tmp_path / "lib.json"
+    opened: list[Store] = []
+    opener = threading.Thread(target=lambda: opened.append(Store.open(path)))
+    opener.start()
+    opener.join()
+    closer = threading.Thread(target=opened[0].close)
+    closer.start()
+    closer.join()
+    Store.open(path).close()  # the file lock was released, not kept by the opening thread

@@ -125,6 +125,9 @@ class Guild:
     owner_id: str
     editor_role_id: str = ""  # Manage Messages only: may ingest, may not manage the server
     members: dict[str, list[str]] = field(default_factory=dict)  # user id -> role ids
+    roles: dict[str, str] = field(
+        default_factory=dict
+    )  # extra roles without permissions: id -> name
 
 
 @dataclass
@@ -632,7 +635,16 @@ class FakeDiscord:
             role(g.admin_role_id, "Moderators", MANAGE_GUILD | MANAGE_MESSAGES, 2),
             role(g.bot_role_id, "claimbot", MEMBER_PERMISSIONS, 1, managed=True),
             role(g.editor_role_id, "Editors", MANAGE_MESSAGES, 1),
+            *(role(rid, name, 0, 3 + n) for n, (rid, name) in enumerate(g.roles.items())),
         ]
+
+    def add_role(self, g: Guild, name: str, *members: User) -> str:
+        """Create a role without permissions (before the bot connects) and give it to members."""
+        rid = self.snowflake()
+        g.roles[rid] = name
+        for user in members:
+            g.members[user.id].append(rid)
+        return rid
 
     def permissions(self, g: Guild, user_id: str) -> int:
         perms = 0
@@ -1020,8 +1032,13 @@ class FakeDiscord:
         self._record_pings(msg, payload)
         return msg
 
-    def _record_pings(self, msg: dict[str, Any], payload: dict[str, Any]) -> None:
-        """Work out which notifications the message content would really trigger."""
+    def _record_pings(
+        self, msg: dict[str, Any], payload: dict[str, Any], *, is_edit: bool = False
+    ) -> None:
+        """Work out which notifications the message content would really trigger.
+
+        A reply notifies the replied member when it is sent, never again when it is edited.
+        """
         content = msg.get("content") or ""
         allowed = payload.get("allowed_mentions")
         parse = {"everyone", "users", "roles"} if allowed is None else set(allowed.get("parse", []))
@@ -1036,7 +1053,7 @@ class FakeDiscord:
         for rid in re.findall(r"<@&(\d+)>", content):
             if "roles" in parse or rid in roles:
                 targets.append(f"role:{rid}")
-        ref = msg.get("message_reference")
+        ref = None if is_edit else msg.get("message_reference")
         if ref and (allowed is None or allowed.get("replied_user", True)):
             replied = self.messages.get(str(ref.get("message_id")))
             if replied is not None and replied["author"]["id"] != self.bot_user.id:
@@ -1069,7 +1086,7 @@ class FakeDiscord:
         msg["edited_timestamp"] = _now_iso()
         if "allowed_mentions" in payload:
             msg["allowed_mentions"] = payload["allowed_mentions"]
-        self._record_pings(msg, payload)
+        self._record_pings(msg, payload, is_edit=True)
         return msg
 
     async def _callback(self, request: web.Request, iid: str, token: str) -> web.Response:
@@ -1224,6 +1241,14 @@ class FakeDiscord:
             if problems:
                 self._violate(route, problems)
                 return _error(400, 50035, "Invalid Form Body", {"_errors": problems})
+            ref = payload.get("message_reference")
+            if ref is not None:
+                problem = self._check_reference(ref, channel_id)
+                if problem is not None and ref.get("fail_if_not_exists", True):
+                    self._violate(route, [problem])
+                    return _error(400, 50035, "Invalid Form Body", {"_errors": [problem]})
+                if problem is not None:  # Discord sends it as a plain message instead
+                    payload = {k: v for k, v in payload.items() if k != "message_reference"}
             msg = self._new_message(payload, channel_id=channel_id, guild_id=guild.id, files=files)
             self.channel_messages.append(msg)
             return _json(msg)
@@ -1245,6 +1270,18 @@ class FakeDiscord:
                 return web.Response(status=204)
         self.unknown_routes.append((method, route))
         return _error(404, 0, "404: Not Found")
+
+    def _check_reference(self, ref: dict[str, Any], channel_id: str) -> str | None:
+        """Return why a reply's message_reference is refused (MessageReference object)."""
+        target = self.messages.get(str(ref.get("message_id")))
+        if target is None:
+            return "message_reference: Unknown message"
+        if (
+            str(ref.get("channel_id", channel_id)) != channel_id
+            or target["channel_id"] != channel_id
+        ):
+            return "message_reference: a reply must be in the channel of the replied message"
+        return None
 
     async def _file(self, request: web.Request) -> web.Response:
         f = self.files.get(request.match_info["id"])
@@ -1327,6 +1364,7 @@ class FakeDiscord:
         values: dict[str, Any],
         resolved: dict[str, Any],
         focused: str | None,
+        guild: Guild | None = None,
     ) -> list[dict[str, Any]]:
         declared = {o["name"]: o for o in cmd.get("options") or []}
         unknown = set(values) - set(declared)
@@ -1357,6 +1395,14 @@ class FakeDiscord:
                     att["content_type"] = f.content_type
                 resolved.setdefault("attachments", {})[f.id] = att
                 opt["value"] = f.id
+            elif otype == 8:  # ROLE: the value is a role id, resolved to the role object
+                if guild is None:
+                    raise ValueError("role options need the guild")
+                payload = next((r for r in self._role_payloads(guild) if r["id"] == value), None)
+                if payload is None:
+                    raise ValueError(f"no role {value!r} in {guild.name}")
+                resolved.setdefault("roles", {})[value] = payload
+                opt["value"] = value
             elif otype == 7:
                 channel_guild = next(g for g in self.guilds if g.channel_id == str(value))
                 channel = self._channel_payload(channel_guild)
@@ -1398,10 +1444,10 @@ class FakeDiscord:
             )
             if declared is None:
                 raise LookupError(f"/{top} has no subcommand {sub!r}")
-            sub_options = self._options(declared, options or {}, resolved, None)
+            sub_options = self._options(declared, options or {}, resolved, None, guild)
             given = [{"name": sub, "type": 1, "options": sub_options}]
         else:
-            given = self._options(cmd, options or {}, resolved, None)
+            given = self._options(cmd, options or {}, resolved, None, guild)
         data: dict[str, Any] = {"id": cmd["id"], "name": top, "type": 1, "options": given}
         if resolved:
             data["resolved"] = resolved
@@ -1468,6 +1514,22 @@ class FakeDiscord:
         inter.payload["message"] = current
         inter.original_id = current["id"]
         return await self._send_interaction(inter)
+
+    def bot_message(
+        self, guild: Guild, components: list[dict[str, Any]], content: str = "a message"
+    ) -> dict[str, Any]:
+        """Store a message from the bot with the given component rows (an old or copied one)."""
+        msg = self._new_message(
+            {"content": content, "components": components},
+            channel_id=guild.channel_id,
+            guild_id=guild.id,
+        )
+        self.channel_messages.append(msg)
+        return msg
+
+    def delete_message(self, message: dict[str, Any]) -> None:
+        """A member (or moderator) deletes a message."""
+        self.messages.pop(message["id"], None)
 
     def user_message(self, guild: Guild, user: User, content: str) -> dict[str, Any]:
         """Store a message a member posted (without sending it to the bot)."""

@@ -17,6 +17,8 @@ EXPECTED_SLASH = {
     "article",
     "remove",
     "help",
+    "requests",
+    "config",
     "feed",
 }
 
