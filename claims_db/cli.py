@@ -199,7 +199,8 @@ def _print_answers(answers: Sequence[Answer], *, empty: str) -> None:
             reviewer = check.reviewer or ans.article.publisher or "A fact-checker"
             when = f" ({check.published})" if check.published else ""
             print(f"   {reviewer} rated this: {check.verdict}{when}")
-        print(f"   “{st.text}”")
+        # Only a direct quote is someone's exact words; reported speech and claims are not.
+        print(f"   “{st.text}”" if st.kind is Kind.DIRECT else f"   {st.text}")
         if st.context:
             print(f"   in: {st.context}")
         source = ", ".join(x for x in (ans.article.publisher, ans.article.published) if x)

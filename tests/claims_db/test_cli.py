@@ -325,3 +325,18 @@ def test_embed_fills_in_missing_vectors(capsys: pytest.CaptureFixture[str], tmp_
     assert f"Embedded {missing} statement(s); {total} in the library" in out
     with ClaimsDB.open(lib) as db:
         assert db.missing_vector_count() == 0
+
+
+def test_ask_puts_only_direct_quotes_in_quotation_marks(
+    capsys: pytest.CaptureFixture[str], lib: str
+) -> None:
+    code, out, _ = run(capsys, "--db", lib, "ask", "What did Noem say about body cameras?")
+    assert code == 0
+    blocks = out.split("\n")
+    kinds = [line for line in blocks if line[:1].isdigit() and ". " in line]
+    assert any("(direct," in k for k in kinds) and any("(indirect," in k for k in kinds)
+    for header, words in zip(blocks, blocks[1:], strict=False):
+        if header[:1].isdigit() and "(indirect," in header:
+            assert not words.strip().startswith("\u201c"), words
+        if header[:1].isdigit() and "(direct," in header:
+            assert words.strip().startswith("\u201c"), words
