@@ -4,35 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from claims_db.models import Kind, Speaker, Statement
+from claims_db.models import Kind, Speaker
 from claims_db.search import SearchIndex, _negates_shared
+from tests.claims_db.search.records import statement
 
 RUIZ = Speaker(id="ruiz", name="Ana Ruiz", aliases=("Ruiz", "Mayor Ana Ruiz"), roles=("Mayor",))
 BERG = Speaker(id="berg", name="Tomas Berg", aliases=("Berg",), roles=("City engineer",))
-
-
-def statement(
-    sid: str,
-    text: str,
-    *,
-    speaker: Speaker | None = None,
-    article: str = "a1",
-    sentence: str | None = None,
-    start: int = 0,
-    kind: Kind | None = None,
-) -> Statement:
-    """Return a statement whose sentence is its own text unless ``sentence`` is given."""
-    return Statement(
-        id=sid,
-        article_id=article,
-        kind=kind or (Kind.DIRECT if speaker else Kind.CLAIM),
-        text=text,
-        start=start,
-        end=start + len(text),
-        sentence=sentence or text,
-        speaker_id=speaker.id if speaker else None,
-        speaker=speaker.name if speaker else None,
-    )
 
 
 LIBRARY = [

@@ -9,6 +9,7 @@ import pytest
 
 from claims_db.models import Kind, Speaker, Statement
 from claims_db.search import SearchIndex
+from tests.claims_db.search.records import statement
 
 BRANDVOLD = Speaker(
     id="brandvold",
@@ -18,30 +19,6 @@ BRANDVOLD = Speaker(
 )
 ARVESEN = Speaker(id="hege", name="Hege Arvesen", aliases=("Arvesen",), roles=("harbour chief",))
 KVAM = Speaker(id="kvam", name="Petter Kvam", aliases=("Kvam",))
-
-
-def statement(
-    sid: str,
-    text: str,
-    *,
-    speaker: Speaker | None = None,
-    article: str = "a1",
-    sentence: str | None = None,
-    start: int = 0,
-    kind: Kind | None = None,
-) -> Statement:
-    """Return a statement whose sentence is its own text unless ``sentence`` is given."""
-    return Statement(
-        id=sid,
-        article_id=article,
-        kind=kind or (Kind.DIRECT if speaker else Kind.CLAIM),
-        text=text,
-        start=start,
-        end=start + len(text),
-        sentence=sentence or text,
-        speaker_id=speaker.id if speaker else None,
-        speaker=speaker.name if speaker else None,
-    )
 
 
 def _filler(article: str, count: int) -> list[Statement]:
