@@ -9,7 +9,8 @@ from claims_db.models import Extraction
 # which stored articles an older extractor read. 2: the rules of November 2026.
 # 3: reported speech from spaCy's dependency parse, bodies and documents as speakers,
 # NER for speaker kinds, datelines left out of the first sentence.
-EXTRACTOR_VERSION = 3
+# 4: a role word ("the mayor") no longer resolves to a person known by another role.
+EXTRACTOR_VERSION = 4
 
 
 def extract(text: str, *, title: str | None = None) -> Extraction:

@@ -798,6 +798,14 @@ class SpeakerIndex:
                 best = (entity.positions[i], entity.name)
         return best[1] if best else None
 
+    def holds_other_office(self, name: str, noun: str) -> bool:
+        """Return True when ``name`` is known by a role and ``noun`` names a different office:
+        "the mayor" cannot be the city engineer named just before."""
+        if noun not in _OFFICE_TITLES:
+            return False
+        heads = {head for head, holder in self._role_keys if holder == name}
+        return bool(heads & _ROLE_HEADS) and noun not in heads
+
     def record(self, canonical: str, *, kind: SpeakerKind, alias: str, role: str = "") -> None:
         """Note that ``canonical`` speaks, under the surface form ``alias``."""
         entity = self._entity(canonical, kind)

@@ -219,7 +219,9 @@ def _resolve(
         # "the lawmaker": the person the text last named (not recorded as an alias).
         before = index.person_before(ref.start)
         if before is not None:
-            return _Speaker(index.resolve(before), SpeakerKind.PERSON, "")
+            name = index.resolve(before)
+            if not index.holds_other_office(name, ref.word):
+                return _Speaker(name, SpeakerKind.PERSON, "")
         return None
     if ref.word in _SPEAKING_BODIES:
         # "the ministry said", "the statement said": the body or issuer named before.

@@ -328,3 +328,28 @@ def test_council_titles_and_a_role_before_a_name_after_according_to(
     body: str, name: str, role: str
 ) -> None:
     assert roles_of(run(body), name) == (role,)
+
+
+def speaker_of(result: Extraction, words: str) -> str | None:
+    for st in result.statements:
+        if words in st.text:
+            return st.speaker
+    raise AssertionError(f"no statement with {words!r}: {[s.text for s in result.statements]}")
+
+
+def test_role_word_does_not_fall_back_to_a_person_with_another_role() -> None:
+    # "The mayor" is not the city engineer named just before: no mayor is named.
+    result = run(
+        "City engineer Tomas Lind acknowledged that the bridge needs new bearings.\n\n"
+        "The mayor reiterated that the budget would balance."
+    )
+    assert speaker_of(result, "bridge needs") == "Tomas Lind"
+    assert speaker_of(result, "budget would balance") != "Tomas Lind"
+
+
+def test_role_word_still_falls_back_to_a_person_whose_role_is_unknown() -> None:
+    result = run(
+        "Tomas Lind acknowledged that the bridge needs new bearings.\n\n"
+        "The mayor reiterated that the budget would balance."
+    )
+    assert speaker_of(result, "budget would balance") == "Tomas Lind"
