@@ -216,7 +216,8 @@ def _resolve(
         alias = text[ref.start : ref.end]
         if role_name is not None:
             return _Speaker(role_name, SpeakerKind.PERSON, alias)
-        # "the lawmaker": the person the text last named (not recorded as an alias).
+        # "the lawmaker": the person the text last named (not recorded as an alias),
+        # unless that person is known by another role.
         before = index.person_before(ref.start)
         if before is not None:
             name = index.resolve(before)
