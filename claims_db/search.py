@@ -1013,15 +1013,23 @@ class SearchIndex:
         capitals at all).
         """
         span = parsed.subject
-        if span is None or parsed.mention is not None:
+        if span is None:
             return None
         start, end = span
-        if any(m.start < end and start < m.end for m in mentions):
+        roles = self._role_words()
+        # "Mayor Gunnar Thorsby": a role the library knows, then a name none of its
+        # speakers has. The role alone matched (another mayor); the name decides.
+        by_role = [
+            m for m in mentions if start <= m.start and m.end <= end and self._is_role(m, word_list)
+        ]
+        if parsed.mention is not None and parsed.mention not in by_role:
+            return None
+        if any(m.start < end and start < m.end for m in mentions if m not in by_role):
             return None
         span_words = [w for w in word_list[start:end] if w not in STOP_WORDS]
-        if any(w in self._role_words() for w in span_words):
+        if not by_role and any(w in roles for w in span_words):
             return None  # "the DEQ director": someone described by a role the library has
-        content = [w for w in span_words if w not in TITLES]
+        content = [w for w in span_words if w not in TITLES and not (by_role and w in roles)]
         if not content or len(content) > 3 or any(w.isdigit() for w in content):
             return None
         capitalised = _capitalised_words(question)
@@ -1029,6 +1037,13 @@ class SearchIndex:
             if (not capitalised or word in capitalised) and not self._alternatives(word):
                 return _original_words(question, word_list[start:end])
         return None
+
+    def _is_role(self, mention: Mention, word_list: list[str]) -> bool:
+        """Return whether a mention matched by role words alone ("mayor", "the governor")."""
+        return all(
+            w in STOP_WORDS or w in TITLES or w in self._role_words()
+            for w in word_list[mention.start : mention.end]
+        )
 
     def _spelt_like(self, word_list: list[str], parsed: Question) -> tuple[str, ...]:
         """Return ids of known speakers whose names are spelt close to a question's subject."""
