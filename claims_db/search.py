@@ -919,14 +919,24 @@ class SearchIndex:
         return Candidate(self._ids[doc] or "", doc, bm25.get(doc, 0.0), score, matched)
 
     def add_candidates(self, found: Lexical, statement_ids: Iterable[str]) -> None:
-        """Append statements another stage found to a question's candidates (no lexical score)."""
+        """Append statements another stage found to a question's candidates (no lexical score).
+
+        For a question directed at speakers they carry whether they are by one of them, as
+        the lexical stage's own candidates do, so a statement by someone else found only by
+        its meaning is weighed down like one found by its words.
+        """
         have = {c.statement_id for c in found.candidates}
+        directed = found.speakers
         for sid in statement_ids:
             doc = self._doc_of.get(sid)
             if sid in have or doc is None or not self._alive[doc]:
                 continue
             have.add(sid)
-            found.candidates.append(Candidate(sid, doc, 0.0, None, ()))
+            by = None
+            if directed is not None:
+                num = self._doc_speaker[doc]
+                by = 0.0 if num == _NO_SPEAKER else directed.get(self._speaker_ids[num], 0.0)
+            found.candidates.append(Candidate(sid, doc, 0.0, None, (), by_speaker=by))
 
     def answers(
         self, found: Lexical, ranked: list[tuple[Candidate, float]], limit: int

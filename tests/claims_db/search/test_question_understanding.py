@@ -258,3 +258,28 @@ def test_a_pasted_claim_naming_a_speaker_still_finds_the_claim_by_others(
 ) -> None:
     ranked = index.search("Brandvold says the harbour cranes are older than most of the crews")
     assert ranked and ranked[0].statement_id == "cranes"
+
+
+# ---- candidates another stage adds ----------------------------------------------------
+
+
+def test_added_candidates_of_a_directed_question_say_whose_they_are(index: SearchIndex) -> None:
+    # A statement the semantic stage finds for "what did Brandvold say" is weighed by
+    # whose it is, like the lexical stage's own candidates (rank.fuse reads by_speaker).
+    found = index.lexical("What did Brandvold say about the ferry tolls?")
+    assert found.speakers is not None
+    found.candidates[:] = [c for c in found.candidates if c.statement_id not in {"school", "quay"}]
+    index.add_candidates(found, ["school", "quay", "lifeline"])
+    by = {c.statement_id: c.by_speaker for c in found.candidates}
+    assert by["school"] is not None and by["school"] > 0.5  # hers
+    assert by["quay"] == 0.0  # Arvesen's
+    assert by["lifeline"] == 0.0  # an unnamed commuter's
+
+
+def test_added_candidates_of_an_undirected_question_carry_no_speaker_weight(
+    index: SearchIndex,
+) -> None:
+    found = index.lexical("is the ferry a lifeline?")
+    found.candidates[:] = [c for c in found.candidates if c.statement_id != "quay"]
+    index.add_candidates(found, ["quay"])
+    assert [c.by_speaker for c in found.candidates if c.statement_id == "quay"] == [None]
